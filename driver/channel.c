@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * message_slot: the channel store of a slot and the publication and reading
+ * of messages. This is the only file that knows how channels are kept.
+ */
+#include "internal.h"
+
+#include <linux/err.h>
+#include <linux/overflow.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+static struct kmem_cache *ms_channel_cache;
+
+static const struct rhashtable_params ms_channel_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct ms_channel, id),
+	.head_offset = offsetof(struct ms_channel, node),
+	.automatic_shrinking = true,
+};
+
+/**
+ * ms_channel_cache_create() - create the slab cache for channels
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int ms_channel_cache_create(void)
+{
+	ms_channel_cache = kmem_cache_create("message_slot_channel",
+					     sizeof(struct ms_channel), 0,
+					     SLAB_ACCOUNT, NULL);
+	return ms_channel_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * ms_channel_cache_destroy() - destroy the channel cache
+ *
+ * Waits for the channels still queued for an RCU free first.
+ *
+ * Context: module exit, after every slot is gone. Sleeps.
+ */
+void ms_channel_cache_destroy(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(ms_channel_cache);
+}
+
+/**
+ * ms_channel_table_init() - set up the empty channel table of a slot
+ * @slot: the slot being created
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno from rhashtable_init().
+ */
+int ms_channel_table_init(struct ms_slot *slot)
+{
+	return rhashtable_init(&slot->channels, &ms_channel_params);
+}
+
+static void ms_channel_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(ms_channel_cache,
+			container_of(head, struct ms_channel, rcu));
+}
+
+/* Frees a channel and its message at once: no reader can exist any more. */
+static void ms_channel_free_now(void *ptr, void *arg)
+{
+	struct ms_channel *ch = ptr;
+
+	kfree(rcu_dereference_raw(ch->msg));
+	kmem_cache_free(ms_channel_cache, ch);
+}
+
+/**
+ * ms_channel_table_destroy() - free every channel and message of a slot
+ * @slot: a slot that no file has open
+ *
+ * Iterative, so a slot with millions of channels is torn down quickly and
+ * without deep recursion.
+ *
+ * Context: process context, may sleep; no file may have @slot open.
+ */
+void ms_channel_table_destroy(struct ms_slot *slot)
+{
+	rhashtable_free_and_destroy(&slot->channels, ms_channel_free_now, NULL);
+}
+
+static struct ms_channel *ms_channel_create(struct ms_slot *slot, u32 id)
+{
+	struct ms_channel *ch;
+	int err;
+
+	ch = kmem_cache_zalloc(ms_channel_cache, GFP_KERNEL_ACCOUNT);
+	if (!ch)
+		return ERR_PTR(-ENOMEM);
+	ch->id = id;
+	err = rhashtable_insert_fast(&slot->channels, &ch->node,
+				     ms_channel_params);
+	if (err) {
+		kmem_cache_free(ms_channel_cache, ch);
+		/* -EBUSY and -E2BIG also mean "no room for a channel now". */
+		return ERR_PTR(-ENOMEM);
+	}
+	return ch;
+}
+
+/**
+ * ms_channel_get() - find or create a channel and attach a file to it
+ * @slot: the slot
+ * @id: the channel id, non-zero
+ *
+ * Context: process context, may sleep; takes @slot->lock.
+ * Return: the channel, its @users raised by one, or ERR_PTR(-ENOMEM).
+ */
+struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id)
+{
+	struct ms_channel *ch;
+
+	mutex_lock(&slot->lock);
+	ch = rhashtable_lookup_fast(&slot->channels, &id, ms_channel_params);
+	if (!ch)
+		ch = ms_channel_create(slot, id);
+	if (!IS_ERR(ch))
+		ch->users++;
+	mutex_unlock(&slot->lock);
+	return ch;
+}
+
+/**
+ * ms_channel_put() - detach a file from a channel
+ * @slot: the slot that holds @ch
+ * @ch: a channel obtained from ms_channel_get()
+ *
+ * An empty channel that no file selects any more is removed and freed
+ * after a grace period. Nobody can be writing to it: every writer goes
+ * through a file that holds a reference, under that file's lock.
+ *
+ * Context: process context, may sleep; takes @slot->lock.
+ */
+void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch)
+{
+	mutex_lock(&slot->lock);
+	if (--ch->users == 0 && !rcu_access_pointer(ch->msg)) {
+		rhashtable_remove_fast(&slot->channels, &ch->node,
+				       ms_channel_params);
+		call_rcu(&ch->rcu, ms_channel_free_rcu);
+	}
+	mutex_unlock(&slot->lock);
+}
+
+/**
+ * ms_message_from_user() - build a message from user memory
+ * @buf: user buffer holding the message
+ * @len: its length, 1..BUF_LEN (the caller checked)
+ *
+ * The message is complete before anyone can see it, so a fault in
+ * copy_from_user() leaves every stored message untouched.
+ *
+ * Context: process context, may sleep.
+ * Return: the new message, ERR_PTR(-ENOMEM), or ERR_PTR(-EINVAL) when
+ * @buf cannot be read.
+ */
+struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
+{
+	struct ms_message *msg;
+
+	msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->len = len;
+	if (copy_from_user(msg->data, buf, len)) {
+		kfree(msg);
+		return ERR_PTR(-EINVAL);
+	}
+	return msg;
+}
+
+/**
+ * ms_channel_publish() - make @msg the channel's message
+ * @ch: the channel, held by the caller's file
+ * @msg: a complete message from ms_message_from_user()
+ *
+ * One atomic exchange publishes the message (it orders the message's
+ * contents before the pointer) and hands back the old one, which is freed
+ * once no reader can hold it.
+ *
+ * Context: any process context; lockless.
+ */
+void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg)
+{
+	struct ms_message *old;
+
+	old = unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/**
+ * ms_channel_copy_message() - copy the channel's message into a buffer
+ * @ch: the channel
+ * @buf: a kernel buffer of at least BUF_LEN bytes
+ * @size: how many bytes the caller can take
+ *
+ * Context: inside rcu_read_lock(), which also keeps @ch alive.
+ * Return: the message length, -EWOULDBLOCK if the channel holds no
+ * message, -ENOSPC if it does not fit in @size bytes.
+ */
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size)
+{
+	struct ms_message *msg = rcu_dereference(ch->msg);
+
+	if (!msg)
+		return -EWOULDBLOCK;
+	if (size < msg->len)
+		return -ENOSPC;
+	memcpy(buf, msg->data, msg->len);
+	return msg->len;
+}

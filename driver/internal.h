@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * message_slot: structures shared by the driver's files, their lock rules
+ * and the prototypes that cross file boundaries.
+ */
+#ifndef _MESSAGE_SLOT_INTERNAL_H
+#define _MESSAGE_SLOT_INTERNAL_H
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+#include <linux/message_slot.h>
+
+#include "compat.h"
+
+/**
+ * DOC: Theory of operation
+ *
+ * Objects. A *slot* (struct ms_slot) exists per minor that has been opened
+ * and lives until the module is unloaded. It owns a hash table of
+ * *channels* (struct ms_channel), keyed by the 32-bit channel id. A channel
+ * points to its current *message* (struct ms_message), one allocation
+ * holding the length and the bytes. Every open file has a struct ms_file
+ * in file->private_data that records its slot and the channel it selected.
+ *
+ * Ownership. A channel is in its slot's table while it holds a message or
+ * while at least one file has it selected (@users). The last file to let
+ * go of an empty channel removes it, so memory stays proportional to the
+ * messages stored plus the files open, whatever ids a process tries.
+ * Channels and messages are freed after an RCU grace period.
+ *
+ * Writes. write() validates, allocates the new message and copies it from
+ * user space before touching shared state, then publishes it with one
+ * xchg() of the channel's message pointer: a write is atomic, concurrent
+ * writers need no lock, and a failed write leaves the old message as it was.
+ * The old message is freed with kfree_rcu().
+ *
+ * Reads. read() takes no lock and allocates nothing: inside an RCU read
+ * section it follows file -> channel -> message, copies the message to a
+ * stack buffer, and copies that to user space after the section ends. A
+ * reader therefore sees one whole message, never a torn or freed one.
+ *
+ * Lock order, outermost first:
+ *   ms_file.lock  ->  ms_slot.lock
+ * ms_slots_lock (slot.c) guards the table of slots and each slot's
+ * @open_files; it nests with no other lock.
+ * ms_slot.lock guards insertions into and removals from the channel table
+ * and every channel's @users. ms_file.lock serialises ioctl() and write()
+ * on one open file, so a write never publishes into a channel that the
+ * same file's ioctl() has just released.
+ */
+
+/* The number of minors, hence of slots: one byte of minor number. */
+#define MS_MINORS 256
+
+/* The same request as MSG_SLOT_CHANNEL, encoded with an unsigned long. */
+#define MSG_SLOT_CHANNEL_ULONG _IOW(MAJOR_NUM, 0, unsigned long)
+
+/**
+ * struct ms_message - one stored message
+ * @rcu: defers the free until no reader can still hold a pointer
+ * @len: number of bytes in @data, 1..BUF_LEN
+ * @data: the message bytes
+ *
+ * Immutable once published.
+ */
+struct ms_message {
+	struct rcu_head rcu;
+	u32 len;
+	u8 data[] __counted_by(len);
+};
+
+/**
+ * struct ms_channel - one channel of a slot
+ * @node: link in the slot's channel table; ms_slot.lock for changes
+ * @id: the channel id, the table key; never changes
+ * @users: open files that have this channel selected; ms_slot.lock
+ * @msg: the current message or NULL; replaced with xchg(), read under RCU
+ * @rcu: defers the free of the channel itself
+ */
+struct ms_channel {
+	struct rhash_head node;
+	u32 id;
+	unsigned int users;
+	struct ms_message __rcu *msg;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct ms_slot - the state of one minor
+ * @minor: the minor number this slot serves
+ * @open_files: open files on this slot; ms_slots_lock
+ * @lock: guards @channels membership and every channel's @users
+ * @channels: the channel table, an rhashtable keyed by channel id
+ */
+struct ms_slot {
+	unsigned int minor;
+	unsigned int open_files;
+	struct mutex lock;		/* channel membership and @users */
+	struct rhashtable channels;
+};
+
+/**
+ * struct ms_file - the state of one open file, in file->private_data
+ * @slot: the slot this file was opened on
+ * @lock: serialises channel changes and writes on this file
+ * @channel: the selected channel, NULL until the first MSG_SLOT_CHANNEL;
+ *	set under @lock, read under RCU
+ */
+struct ms_file {
+	struct ms_slot *slot;
+	struct mutex lock;		/* ioctl() against write() */
+	struct ms_channel __rcu *channel;
+};
+
+/* channel.c */
+int ms_channel_cache_create(void);
+void ms_channel_cache_destroy(void);
+int ms_channel_table_init(struct ms_slot *slot);
+void ms_channel_table_destroy(struct ms_slot *slot);
+struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
+void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
+struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
+void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg);
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size);
+
+/* slot.c */
+extern const struct file_operations ms_fops;
+void ms_slots_destroy(void);
+
+#endif /* _MESSAGE_SLOT_INTERNAL_H */
