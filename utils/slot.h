@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libslot: the small library behind message_sender, message_reader and
+ * slotctl. Each operation exists once here; the programs only parse their
+ * arguments and call it.
+ */
+#ifndef MESSAGE_SLOT_UTILS_SLOT_H
+#define MESSAGE_SLOT_UTILS_SLOT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <linux/message_slot.h>
+
+/* Exit statuses shared by every program. */
+enum {
+	SLOT_EXIT_OK = 0,
+	SLOT_EXIT_FAILURE = 1,
+	SLOT_EXIT_USAGE = 2,
+};
+
+/*
+ * Parses a channel id: decimal or 0x-prefixed hexadecimal, 0..UINT32_MAX.
+ * 0 is accepted here so that the driver, the authority on ids, rejects it.
+ * Returns 0, or -1 with errno = EINVAL.
+ */
+int slot_parse_channel(const char *text, unsigned int *channel);
+
+/* Selects @channel on the open slot @fd. Returns 0 or -1 with errno set. */
+int slot_set_channel(int fd, unsigned int channel);
+
+/* Writes a whole message. Returns 0 or -1 with errno set. */
+int slot_write_message(int fd, const void *msg, size_t len);
+
+/*
+ * Reads the channel's message into @buf (BUF_LEN bytes). Returns its
+ * length or -1 with errno set.
+ */
+ssize_t slot_read_message(int fd, void *buf, size_t size);
+
+/* Writes all of @buf to @fd, retrying short writes. 0 or -1 with errno. */
+int slot_write_all(int fd, const void *buf, size_t len);
+
+/* Prints "prog: object: what: strerror(errnum)" on stderr. */
+void slot_error(const char *prog, const char *object, const char *what,
+		int errnum);
+
+/*
+ * The classic operations with their diagnostics, as message_sender and
+ * message_reader (and slotctl send/recv) perform them. @prog names the
+ * program in messages. Return an exit status.
+ */
+int slot_send(const char *prog, const char *path, const char *channel,
+	      const void *msg, size_t len);
+int slot_recv(const char *prog, const char *path, const char *channel);
+
+#endif /* MESSAGE_SLOT_UTILS_SLOT_H */
