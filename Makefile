@@ -6,6 +6,7 @@
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make demo                                  the seed's walkthrough inside a VM
+#   make bench [QUICK=1]                       the benchmark, ratios in build/bench/
 #   make clean                                 remove every build product
 
 # The kernel to build against: the running kernel's headers, otherwise the
@@ -36,7 +37,7 @@ PROGRAMS := message_sender message_reader
 LIB_OBJS := utils/slot.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check demo
+.PHONY: all module programs clean check demo bench
 
 all: module programs
 
@@ -61,6 +62,10 @@ check:
 
 demo:
 	scripts/demo
+
+# make bench [QUICK=1]: msbench on both kernels, results in build/bench/
+bench:
+	QUICK=$(QUICK) bench/run
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean

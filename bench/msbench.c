@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * msbench: message_slot against the kernel's own IPC, in the same boot.
+ *
+ *   msbench ops [--quick]      latency of every operation (best and median
+ *                              of interleaved trials), lookup scaling and
+ *                              2-reader scaling
+ *   msbench memory IDS SIZE N  kernel memory per channel for N channels
+ *                              (IDS dense|random, SIZE bytes per message)
+ *
+ * Results go to stdout as "# " lines for people and one "BENCH-JSON: "
+ * line for machines. Absolute times under emulation mean nothing; the
+ * host side reports ratios to the floors measured here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/message_slot.h>
+
+#define MSG 128
+#define MAX_TRIALS 15
+
+static int quick;
+static char buf[MSG], out[MSG];
+static int major = MAJOR_NUM;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "msbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Opens slot @minor through a node of its own under /dev. */
+static int slot_open(int minor)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/msbench%d", minor);
+	unlink(path);
+	if (mknod(path, S_IFCHR | 0600, makedev(major, minor)))
+		die("mknod");
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+static void must(long ret, const char *what)
+{
+	if (ret < 0)
+		die(what);
+}
+
+/* The fixtures every operation works on. */
+static struct {
+	int hot, wr, sw, zero, memfd, pipe[2], efd, sock[2], msq;
+	mqd_t mq;
+} fx;
+
+static void setup(void)
+{
+	struct mq_attr attr = { .mq_maxmsg = 8, .mq_msgsize = MSG };
+
+	memset(buf, 'x', sizeof(buf));
+	fx.hot = slot_open(0);
+	must(ioctl(fx.hot, MSG_SLOT_CHANNEL, 1), "ioctl");
+	must(write(fx.hot, buf, MSG), "write");
+	fx.sw = slot_open(0);
+	must(ioctl(fx.sw, MSG_SLOT_CHANNEL, 3), "ioctl");
+	must(write(fx.sw, buf, MSG), "write");
+	fx.wr = slot_open(0);
+	must(ioctl(fx.wr, MSG_SLOT_CHANNEL, 2), "ioctl");
+	fx.zero = open("/dev/zero", O_RDONLY);
+	must(fx.zero, "/dev/zero");
+	fx.memfd = memfd_create("msbench", 0);
+	must(fx.memfd, "memfd_create");
+	must(write(fx.memfd, buf, MSG), "write memfd");
+	must(pipe(fx.pipe), "pipe");
+	fx.efd = eventfd(0, 0);
+	must(fx.efd, "eventfd");
+	must(socketpair(AF_UNIX, SOCK_DGRAM, 0, fx.sock), "socketpair");
+	fx.msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	must(fx.msq, "msgget");
+	mq_unlink("/msbench");
+	fx.mq = mq_open("/msbench", O_RDWR | O_CREAT, 0600, &attr);
+	must(fx.mq, "mq_open");
+}
+
+static void op_getppid(void) { syscall(SYS_getppid); }
+static void op_read_zero(void) { must(read(fx.zero, out, MSG), "read zero"); }
+static void op_pread_memfd(void) { must(pread(fx.memfd, out, MSG, 0), "pread"); }
+static void op_ms_read(void) { must(read(fx.hot, out, MSG), "ms read"); }
+static void op_ms_write16(void) { must(write(fx.wr, buf, 16), "ms write"); }
+static void op_ms_write128(void) { must(write(fx.wr, buf, MSG), "ms write"); }
+
+/* Switches between two channels holding messages: a real change each time. */
+static void op_ms_ioctl_read(void)
+{
+	static unsigned int id = 1;
+
+	id ^= 2;	/* 1, 3, 1, 3, ... */
+	must(ioctl(fx.sw, MSG_SLOT_CHANNEL, id), "ioctl");
+	must(read(fx.sw, out, MSG), "ms read");
+}
+
+static void op_ms_pair(void)
+{
+	must(write(fx.wr, buf, MSG), "ms write");
+	must(read(fx.wr, out, MSG), "ms read");
+}
+
+static void op_pipe_pair(void)
+{
+	must(write(fx.pipe[1], buf, MSG), "pipe write");
+	must(read(fx.pipe[0], out, MSG), "pipe read");
+}
+
+static void op_mq_pair(void)
+{
+	must(mq_send(fx.mq, buf, MSG, 0), "mq_send");
+	must(mq_receive(fx.mq, out, MSG, NULL), "mq_receive");
+}
+
+static void op_sysv_pair(void)
+{
+	static struct { long type; char text[MSG]; } m = { .type = 1 };
+
+	must(msgsnd(fx.msq, &m, MSG, 0), "msgsnd");
+	must(msgrcv(fx.msq, &m, MSG, 0, 0), "msgrcv");
+}
+
+static void op_eventfd_pair(void)
+{
+	uint64_t v = 1;
+
+	must(write(fx.efd, &v, sizeof(v)), "eventfd write");
+	must(read(fx.efd, &v, sizeof(v)), "eventfd read");
+}
+
+static void op_unix_pair(void)
+{
+	must(send(fx.sock[0], buf, MSG, 0), "send");
+	must(recv(fx.sock[1], out, MSG, 0), "recv");
+}
+
+struct op {
+	const char *name;
+	void (*fn)(void);
+	long iters;
+	double ns[MAX_TRIALS];
+};
+
+static struct op ops[] = {
+	{ .name = "getppid", .fn = op_getppid },
+	{ .name = "read_zero_128", .fn = op_read_zero },
+	{ .name = "pread_memfd_128", .fn = op_pread_memfd },
+	{ .name = "ms_read_hot_128", .fn = op_ms_read },
+	{ .name = "ms_write_16", .fn = op_ms_write16 },
+	{ .name = "ms_write_128", .fn = op_ms_write128 },
+	{ .name = "ms_ioctl_read", .fn = op_ms_ioctl_read },
+	{ .name = "ms_write_read_pair", .fn = op_ms_pair },
+	{ .name = "pipe_pair", .fn = op_pipe_pair },
+	{ .name = "mq_pair", .fn = op_mq_pair },
+	{ .name = "sysv_msg_pair", .fn = op_sysv_pair },
+	{ .name = "eventfd_pair", .fn = op_eventfd_pair },
+	{ .name = "unix_dgram_pair", .fn = op_unix_pair },
+};
+#define NOPS (sizeof(ops) / sizeof(ops[0]))
+
+static double run_batch(void (*fn)(void), long iters)
+{
+	double t0 = now_ns();
+	long i;
+
+	for (i = 0; i < iters; i++)
+		fn();
+	return (now_ns() - t0) / iters;
+}
+
+/* Iterations for a batch of about @target_ns. */
+static long calibrate(void (*fn)(void), double target_ns)
+{
+	double per = run_batch(fn, 200);
+	long iters = (long)(target_ns / per);
+
+	return iters < 100 ? 100 : iters;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Best and median of @n samples (sorts them). */
+static void best_median(double *v, int n, double *best, double *median)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	*best = v[0];
+	*median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int trials(void)
+{
+	return quick ? 3 : 9;
+}
+
+/*
+ * Interleaved trials: every trial runs every operation once, so a busy
+ * spell on the host hits all of them alike.
+ */
+static void bench_ops(FILE *json)
+{
+	double target = quick ? 5e6 : 30e6, best, median;
+	size_t i;
+	int t;
+
+	for (i = 0; i < NOPS; i++)
+		ops[i].iters = calibrate(ops[i].fn, target);
+	for (t = 0; t < trials(); t++)
+		for (i = 0; i < NOPS; i++)
+			ops[i].ns[t] = run_batch(ops[i].fn, ops[i].iters);
+	fprintf(json, "\"ops\": {");
+	for (i = 0; i < NOPS; i++) {
+		best_median(ops[i].ns, trials(), &best, &median);
+		printf("# %-20s best %8.1f ns  median %8.1f ns\n", ops[i].name,
+		       best, median);
+		fprintf(json, "%s\"%s\": {\"best_ns\": %.1f, \"median_ns\": %.1f}",
+			i ? ", " : "", ops[i].name, best, median);
+	}
+	fprintf(json, "}");
+}
+
+/* A bijection of 32-bit values: distinct "random" ids from 1..N. */
+static uint32_t mix32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+static uint32_t channel_id(int random, uint32_t i)
+{
+	return random ? mix32(i) : i;
+}
+
+/* Writes a @size-byte message on channels 1..n (mapped) of slot @fd. */
+static void populate(int fd, int random, uint32_t n, size_t size)
+{
+	uint32_t i;
+
+	for (i = 1; i <= n; i++) {
+		must(ioctl(fd, MSG_SLOT_CHANNEL, channel_id(random, i)), "ioctl");
+		must(write(fd, buf, size), "write");
+	}
+}
+
+#define PICKS 4096
+static uint32_t picks[PICKS];
+static unsigned int pick;
+static int lookup_fd;
+
+static void op_lookup_read(void)
+{
+	must(ioctl(lookup_fd, MSG_SLOT_CHANNEL, picks[pick++ % PICKS]), "ioctl");
+	must(read(lookup_fd, out, MSG), "read");
+}
+
+static void op_lookup_write(void)
+{
+	must(ioctl(lookup_fd, MSG_SLOT_CHANNEL, picks[pick++ % PICKS]), "ioctl");
+	must(write(lookup_fd, buf, MSG), "write");
+}
+
+/* ioctl+read and ioctl+write over random channels among @n on a new slot. */
+static void bench_lookup(FILE *json, int random, uint32_t n, int minor)
+{
+	double target = quick ? 5e6 : 30e6, r[MAX_TRIALS], w[MAX_TRIALS];
+	double rb, rm, wb, wm, t0;
+	long ri, wi;
+	int fd = slot_open(minor), i;
+
+	t0 = now_ns();
+	populate(fd, random, n, MSG);
+	printf("# lookup %s n=%u: populated in %.2f s\n", random ? "random" : "dense",
+	       n, (now_ns() - t0) / 1e9);
+	srand(n);
+	for (i = 0; i < PICKS; i++)
+		picks[i] = channel_id(random, 1 + (uint32_t)rand() % n);
+	lookup_fd = slot_open(minor);
+	ri = calibrate(op_lookup_read, target);
+	wi = calibrate(op_lookup_write, target);
+	for (i = 0; i < trials(); i++) {
+		r[i] = run_batch(op_lookup_read, ri);
+		w[i] = run_batch(op_lookup_write, wi);
+	}
+	best_median(r, trials(), &rb, &rm);
+	best_median(w, trials(), &wb, &wm);
+	printf("# lookup %s n=%u: ioctl+read best %.1f median %.1f, ioctl+write best %.1f median %.1f ns\n",
+	       random ? "random" : "dense", n, rb, rm, wb, wm);
+	fprintf(json, "\"lookup\": {\"ids\": \"%s\", \"channels\": %u, "
+		"\"ioctl_read\": {\"best_ns\": %.1f, \"median_ns\": %.1f}, "
+		"\"ioctl_write\": {\"best_ns\": %.1f, \"median_ns\": %.1f}}",
+		random ? "random" : "dense", n, rb, rm, wb, wm);
+	close(lookup_fd);
+	close(fd);
+}
+
+struct reader {
+	int cpu, fd;	/* fd < 0: getppid */
+	volatile int *stop;
+	long count;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(r->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!*r->stop) {
+		if (r->fd < 0)
+			syscall(SYS_getppid);
+		else if (read(r->fd, out, MSG) < 0)
+			die("read");
+		r->count++;
+	}
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	volatile int *stop = arg;
+	struct timespec ts = { 0, 100000 };
+	int fd = slot_open(0);
+
+	must(ioctl(fd, MSG_SLOT_CHANNEL, 1), "ioctl");
+	while (!*stop) {
+		must(write(fd, buf, MSG), "write");
+		nanosleep(&ts, NULL);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Total operations per second of @n readers (fds[i] < 0: getppid). */
+static double throughput(int n, const int *fds, int with_writer)
+{
+	double d = quick ? 0.2 : 1.0, t0;
+	volatile int stop = 0;
+	struct reader r[2];
+	pthread_t th[2], w;
+	long total = 0;
+	int i;
+
+	if (with_writer)
+		pthread_create(&w, NULL, writer_main, (void *)&stop);
+	for (i = 0; i < n; i++) {
+		r[i] = (struct reader){ .cpu = i, .fd = fds[i], .stop = &stop };
+		pthread_create(&th[i], NULL, reader_main, &r[i]);
+	}
+	t0 = now_ns();
+	usleep((useconds_t)(d * 1e6));
+	stop = 1;
+	for (i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		total += r[i].count;
+	}
+	if (with_writer)
+		pthread_join(w, NULL);
+	return total / ((now_ns() - t0) / 1e9);
+}
+
+/* Scaling from 1 to 2 pinned readers: 2.0 is perfect. */
+static double scaling(int fd0, int fd1, int with_writer)
+{
+	int one[1] = { fd0 }, two[2] = { fd0, fd1 };
+	double s[MAX_TRIALS], best, median;
+	int t, n = quick ? 1 : 3;
+
+	for (t = 0; t < n; t++)
+		s[t] = throughput(2, two, with_writer) / throughput(1, one, with_writer);
+	best_median(s, n, &best, &median);
+	return median;
+}
+
+static void bench_scaling(FILE *json)
+{
+	int a = slot_open(0), b = slot_open(0), c = slot_open(0);
+	double g, same, diff, same_w, diff_w;
+
+	must(ioctl(a, MSG_SLOT_CHANNEL, 1), "ioctl");
+	must(ioctl(b, MSG_SLOT_CHANNEL, 1), "ioctl");
+	must(ioctl(c, MSG_SLOT_CHANNEL, 3), "ioctl");
+	g = scaling(-1, -1, 0);
+	same = scaling(a, b, 0);
+	diff = scaling(a, c, 0);
+	same_w = scaling(a, b, 1);
+	diff_w = scaling(a, c, 1);
+	printf("# 2-reader scaling: getppid %.2f, same channel %.2f, different %.2f, "
+	       "with a writer: same %.2f, different %.2f\n", g, same, diff, same_w, diff_w);
+	fprintf(json, "\"scaling\": {\"getppid\": %.3f, \"same_channel\": %.3f, "
+		"\"different_channels\": %.3f, \"same_channel_writer\": %.3f, "
+		"\"different_channels_writer\": %.3f}", g, same, diff, same_w, diff_w);
+	close(a);
+	close(b);
+	close(c);
+}
+
+/* Slab + vmalloc + percpu memory, in bytes, from /proc/meminfo. */
+static double kernel_memory(void)
+{
+	char line[128];
+	double total = 0, kb;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if ((sscanf(line, "Slab: %lf", &kb) == 1) ||
+		    (sscanf(line, "VmallocUsed: %lf", &kb) == 1) ||
+		    (sscanf(line, "Percpu: %lf", &kb) == 1))
+			total += kb * 1024;
+	fclose(f);
+	return total;
+}
+
+static void bench_memory(FILE *json, int random, size_t size, uint32_t n)
+{
+	int fd = slot_open(20);
+	double before, after, per;
+
+	sleep(1);
+	before = kernel_memory();
+	populate(fd, random, n, size);
+	sleep(2);	/* let the table's background resize settle */
+	after = kernel_memory();
+	per = (after - before - (double)n * size) / n;
+	printf("# memory %s %zu B x %u: %.1f B per channel beyond the message bytes\n",
+	       random ? "random" : "dense", size, n, per);
+	fprintf(json, "\"memory\": {\"ids\": \"%s\", \"size\": %zu, \"channels\": %u, "
+		"\"overhead_bytes_per_channel\": %.1f}", random ? "random" : "dense",
+		size, n, per);
+	close(fd);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: msbench [--quick] ops | lookup dense|random N MINOR | "
+		"memory dense|random SIZE N\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	char *json_buf = NULL;
+	size_t json_len = 0;
+	FILE *json = open_memstream(&json_buf, &json_len);
+	const char *env = getenv("MS_MAJOR");
+
+	if (env)
+		major = atoi(env);
+	if (argc > 1 && !strcmp(argv[1], "--quick")) {
+		quick = 1;
+		argc--;
+		argv++;
+	}
+	if (argc < 2)
+		return usage();
+	memset(buf, 'x', sizeof(buf));
+	if (!strcmp(argv[1], "ops") && argc == 2) {
+		setup();
+		bench_ops(json);
+		fprintf(json, ", ");
+		bench_scaling(json);
+	} else if (!strcmp(argv[1], "lookup") && argc == 5) {
+		bench_lookup(json, !strcmp(argv[2], "random"),
+			     (uint32_t)strtoul(argv[3], NULL, 0), atoi(argv[4]));
+	} else if (!strcmp(argv[1], "memory") && argc == 5) {
+		bench_memory(json, !strcmp(argv[2], "random"),
+			     strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
+	} else {
+		return usage();
+	}
+	fclose(json);
+	printf("BENCH-JSON: {%s}\n", json_buf);
+	free(json_buf);
+	return 0;
+}
