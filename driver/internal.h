@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
@@ -20,8 +21,10 @@
 /**
  * DOC: Theory of operation
  *
- * Objects. A *slot* (struct ms_slot) exists per minor that has been opened
- * and lives until the module is unloaded. It owns a hash table of
+ * Objects. A *slot* (struct ms_slot) exists per minor that has a device
+ * (the first ``slots`` minors, and those the control node adds) or that has
+ * been opened through a node made with mknod. It lives until the control
+ * node removes its device or the module is unloaded. It owns a hash table of
  * *channels* (struct ms_channel), keyed by the 32-bit channel id. A channel
  * points to its current *message* (struct ms_message), one allocation
  * holding the length and the bytes. Every open file has a struct ms_file
@@ -44,10 +47,22 @@
  * stack buffer, and copies that to user space after the section ends. A
  * reader therefore sees one whole message, never a torn or freed one.
  *
+ * Slot lifetime. A slot is reference counted (@ref): the table of slots
+ * holds one reference, every open file one and every open debugfs dump one;
+ * the last put frees the channel table. Removing a slot unlinks it, removes
+ * its device and debugfs file, frees its messages, then drops the table's
+ * reference.
+ *
+ * Statistics are per-CPU counters updated from the result of each xchg(),
+ * so their sums are exact after any sequence of operations and reading them
+ * never walks the channels.
+ *
  * Lock order, outermost first:
  *   ms_file.lock  ->  ms_slot.lock
+ *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
- * @open_files; it nests with no other lock.
+ * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
+ * it, so removing files under it cannot deadlock.
  * ms_slot.lock guards insertions into and removals from the channel table
  * and every channel's @users. ms_file.lock serialises ioctl() and write()
  * on one open file, so a write never publishes into a channel that the
@@ -91,15 +106,41 @@ struct ms_channel {
 };
 
 /**
+ * struct ms_stats - a slot's statistics, or one CPU's share of them
+ * @channels: channels holding a message
+ * @bytes: bytes stored in those messages
+ * @writes: messages written since the slot was created
+ * @reads: messages read since the slot was created
+ *
+ * A slot keeps one per CPU, updated with this_cpu_*(); a CPU's share of
+ * @channels or @bytes may be negative, their sum over all CPUs is exact.
+ */
+struct ms_stats {
+	long channels;
+	long bytes;
+	u64 writes;
+	u64 reads;
+};
+
+/**
  * struct ms_slot - the state of one minor
+ * @ref: references: the slot table, open files, open debugfs dumps
  * @minor: the minor number this slot serves
  * @open_files: open files on this slot; ms_slots_lock
+ * @dev: the slot's device in class message_slot, or NULL for a slot
+ *	reached only through mknod; ms_slots_lock
+ * @debugfs: the slot's debugfs dump file
+ * @stats: per-CPU statistics
  * @lock: guards @channels membership and every channel's @users
  * @channels: the channel table, an rhashtable keyed by channel id
  */
 struct ms_slot {
+	struct kref ref;
 	unsigned int minor;
 	unsigned int open_files;
+	struct device *dev;
+	struct dentry *debugfs;
+	struct ms_stats __percpu *stats;
 	struct mutex lock;		/* channel membership and @users */
 	struct rhashtable channels;
 };
@@ -117,19 +158,44 @@ struct ms_file {
 	struct ms_channel __rcu *channel;
 };
 
+/* main.c */
+extern dev_t ms_devt;
+
 /* channel.c */
 int ms_channel_cache_create(void);
 void ms_channel_cache_destroy(void);
 int ms_channel_table_init(struct ms_slot *slot);
 void ms_channel_table_destroy(struct ms_slot *slot);
+void ms_channel_table_clear(struct ms_slot *slot);
 struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
-void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg);
+void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+			struct ms_message *msg);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size);
 
 /* slot.c */
 extern const struct file_operations ms_fops;
+struct ms_slot *ms_slot_find(unsigned int minor);
+void ms_slot_put(struct ms_slot *slot);
+int ms_slot_add(unsigned int minor);
+int ms_slot_remove(unsigned int minor);
 void ms_slots_destroy(void);
+void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum);
+
+/* control.c */
+int ms_control_register(void);
+void ms_control_unregister(void);
+
+/* sysfs.c */
+int ms_class_register(void);
+void ms_class_unregister(void);
+struct device *ms_slot_device_create(struct ms_slot *slot);
+
+/* debugfs.c */
+void ms_debugfs_init(void);
+void ms_debugfs_exit(void);
+void ms_debugfs_add_slot(struct ms_slot *slot);
+void ms_debugfs_remove_slot(struct ms_slot *slot);
 
 #endif /* _MESSAGE_SLOT_INTERNAL_H */
