@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-suite.sh - the whole message_slot suite, inside a QEMU guest: the
+# payload of vm/run-vm (root, busybox sh, cwd /work).
+#
+# /work holds message_slot.ko, message_sender, message_reader and tests/
+# (with the core test programs built in tests/build/).  The suite loads
+# the module, runs every core test program and tests/programs, unloads the
+# module (timed: it then holds every channel the tests made, over 2^21),
+# then runs tests/guest/lifecycle.sh, which loads and unloads it itself.
+# All TAP is relayed as it comes; the last line is exactly
+#
+#	SUITE: N passed, M failed
+#
+# counting every "ok" and "not ok" line.  A program that crashes, exits
+# non-zero without a failing test, or does not print its whole plan counts
+# as one more failure.  Exits 0 only when M is 0 and a test ran.
+#
+# Environment: MS_MAJOR (load the module with major=MS_MAJOR; the tests
+# use it too), HARNESS_TIMEOUT_SCALE (multiplies the C tests' timeouts).
+#
+#   vm/run-vm --kernel /boot/vmlinuz-$V --add message_slot.ko \
+#       --add message_sender --add message_reader --add tests \
+#       --payload tests/guest/run-suite.sh
+
+work=${MS_WORK:-/work}
+tests=$work/tests
+cd "$work" || exit 1
+
+passed=0
+failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-suite.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+elapsed() { # elapsed START
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+pass() {
+	echo "ok - $*"
+	passed=$((passed + 1))
+}
+
+fail() {
+	echo "not ok - $*"
+	failed=$((failed + 1))
+}
+
+# run_tap NAME CMD...: runs a TAP program, relaying its output live, and
+# adds its results to the totals.
+run_tap() {
+	name=$1
+	shift
+	log=$tmp/tap.log
+	start=$(now)
+	echo "# ---- $name"
+	{ "$@" 2>&1; echo $? >"$tmp/rc"; } | tee "$log"
+	rc=$(cat "$tmp/rc" 2>/dev/null)
+	ok=$(grep -c '^ok ' "$log")
+	nok=$(grep -c '^not ok ' "$log")
+	plan=$(grep -m 1 -E '^1\.\.[0-9]+$' "$log" | cut -c4-)
+	passed=$((passed + ok))
+	failed=$((failed + nok))
+	echo "# ---- $name: $ok passed, $nok failed, exit status ${rc:-?}, $(elapsed "$start") s"
+	if [ -z "$plan" ] || [ $((ok + nok)) -ne "$plan" ]; then
+		fail "$name: incomplete TAP: plan '${plan:-none}', $((ok + nok)) results, exit status ${rc:-?}"
+	elif [ "${rc:-1}" -ne 0 ] && [ "$nok" -eq 0 ]; then
+		fail "$name: exited with status ${rc:-?} without a failing test"
+	elif [ "${rc:-1}" -eq 0 ] && [ "$nok" -ne 0 ]; then
+		fail "$name: exited 0 despite failing tests"
+	fi
+}
+
+loaded() {
+	grep -q '^message_slot ' /proc/modules
+}
+
+echo "# message_slot suite on $(uname -r), $(nproc) CPUs"
+if loaded; then
+	rmmod message_slot || fail "rmmod of a message_slot loaded before the suite"
+fi
+
+if insmod "$work/message_slot.ko" ${MS_MAJOR:+major=$MS_MAJOR}; then
+	pass "insmod message_slot.ko${MS_MAJOR:+ major=$MS_MAJOR}"
+	found=0
+	for prog in "$tests"/build/*_test; do
+		[ -x "$prog" ] || continue
+		found=$((found + 1))
+		run_tap "${prog#"$tests"/}" "$prog"
+	done
+	[ "$found" -gt 0 ] || fail "no core test programs in $tests/build (make -C tests)"
+	run_tap programs/test_programs.sh sh "$tests/programs/test_programs.sh"
+
+	start=$(now)
+	if rmmod message_slot; then
+		pass "rmmod message_slot after the suite ($(elapsed "$start") s)"
+	else
+		fail "rmmod message_slot after the suite"
+	fi
+else
+	fail "insmod $work/message_slot.ko${MS_MAJOR:+ major=$MS_MAJOR}"
+fi
+
+run_tap guest/lifecycle.sh sh "$tests/guest/lifecycle.sh"
+
+echo "SUITE: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

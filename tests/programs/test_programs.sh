@@ -1,0 +1,323 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_programs.sh - TAP tests of the classic programs message_sender and
+# message_reader (SPEC Part 1, "The classic programs"): exact output bytes,
+# nothing on stdout on failure, strerror text on stderr, exit status 1.
+#
+# Needs the module loaded.  busybox sh compatible.
+#
+#   tests/programs/test_programs.sh            run every test
+#   tests/programs/test_programs.sh -l         list the tests
+#   tests/programs/test_programs.sh NAME...    run only these tests
+#
+# Environment: SENDER, READER (default /work/message_sender,
+# /work/message_reader), MS_MAJOR (default 235), MS_PROGRAMS_MINOR (the slot
+# used, default 77), MS_NODE_DIR (where the node is made, default /dev: it
+# must allow device nodes, which a nodev /tmp does not).
+
+SENDER=${SENDER:-/work/message_sender}
+READER=${READER:-/work/message_reader}
+MAJOR=${MS_MAJOR:-235}
+MINOR=${MS_PROGRAMS_MINOR:-77}
+
+TESTS="
+send_then_read_hello
+read_does_not_consume
+message_with_trailing_newline
+message_with_spaces_and_tabs
+message_utf8
+message_128_bytes
+message_starting_with_dash
+sender_writes_without_nul
+channel_0xffffffff
+sender_channel_0_einval
+reader_channel_0_einval
+sender_bad_channel_text_fails
+sender_129_bytes_emsgsize_keeps_message
+sender_empty_message_emsgsize
+reader_empty_channel_ewouldblock
+reader_stdout_full_enospc
+sender_missing_path_enoent
+reader_missing_path_enoent
+sender_not_a_slot_fails
+reader_not_a_slot_fails
+sender_wrong_argc
+reader_wrong_argc
+"
+
+# --- helpers -----------------------------------------------------------
+
+diag() {
+	echo "# $*"
+}
+
+# Shows a file's bytes as "# " lines (at most 8 lines of od).
+show() { # show LABEL FILE
+	diag "$1 ($(wc -c <"$2") bytes):"
+	od -c "$2" | head -n 8 | sed 's/^/#   /'
+}
+
+# run CMD ARGS...: runs the command with stdout in $out and stderr in $err;
+# sets $rc.  Arguments pass through untouched.
+run() {
+	"$@" >"$out" 2>"$err" </dev/null
+	rc=$?
+	return 0
+}
+
+# Describes the last run, for a failing check.
+explain() {
+	diag "exit status $rc"
+	show stdout "$out"
+	show stderr "$err"
+}
+
+# The last run succeeded quietly: status 0, nothing on stderr.
+expect_success() {
+	if [ "$rc" -ne 0 ] || [ -s "$err" ]; then
+		diag "expected success (status 0, empty stderr)"
+		explain
+		return 1
+	fi
+}
+
+# The last run failed as SPEC says: status 1, empty stdout, and a stderr
+# that is not empty and contains TEXT when given.
+expect_failure() { # expect_failure [TEXT]
+	if [ "$rc" -ne 1 ] || [ -s "$out" ] || [ ! -s "$err" ]; then
+		diag "expected failure: status 1, empty stdout, a message on stderr"
+		explain
+		return 1
+	fi
+	if [ -n "$1" ] && ! grep -qF "$1" "$err"; then
+		diag "expected \"$1\" on stderr"
+		explain
+		return 1
+	fi
+}
+
+# The last run printed exactly the bytes of FILE on stdout.
+expect_stdout() { # expect_stdout FILE
+	if ! cmp -s "$out" "$1"; then
+		diag "stdout differs from the expected bytes"
+		show expected "$1"
+		explain
+		return 1
+	fi
+}
+
+# A channel id no earlier run has used: random, 1..2^31.
+new_channel() {
+	c=$(od -An -N4 -tu4 /dev/urandom 2>/dev/null | tr -d ' ')
+	[ -n "$c" ] || c=$(($(date +%s) * 1000 + $$))
+	echo $((c % 2147483647 + 1))
+}
+
+# Sends MESSAGE on CHANNEL, reads it back, compares with its bytes.
+roundtrip() { # roundtrip CHANNEL MESSAGE
+	printf '%s' "$2" >"$tmp/want"
+	run "$SENDER" "$node" "$1" "$2"
+	expect_success || return 1
+	if [ -s "$out" ]; then
+		diag "message_sender printed on stdout"
+		explain
+		return 1
+	fi
+	run "$READER" "$node" "$1"
+	expect_success || return 1
+	expect_stdout "$tmp/want"
+}
+
+# --- the tests -----------------------------------------------------------
+
+t_send_then_read_hello() {
+	roundtrip "$(new_channel)" "Hello, World!"
+}
+
+t_read_does_not_consume() {
+	ch=$(new_channel)
+	roundtrip "$ch" "read me twice" || return 1
+	run "$READER" "$node" "$ch"
+	expect_success && expect_stdout "$tmp/want"
+}
+
+t_message_with_trailing_newline() {
+	roundtrip "$(new_channel)" "ends with a newline
+" || return 1
+	[ "$(wc -c <"$out")" -eq 20 ] || { diag "expected 20 bytes"; explain; return 1; }
+}
+
+t_message_with_spaces_and_tabs() {
+	roundtrip "$(new_channel)" "  two  leading,	a tab, two trailing  "
+}
+
+t_message_utf8() {
+	roundtrip "$(new_channel)" "héllo wörld ✓ 日本語"
+}
+
+t_message_128_bytes() {
+	m=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	roundtrip "$(new_channel)" "$m$m" || return 1
+	[ "$(wc -c <"$out")" -eq 128 ] || { diag "expected 128 bytes"; explain; return 1; }
+}
+
+t_message_starting_with_dash() {
+	# MESSAGE is the third argument, whatever it looks like.
+	roundtrip "$(new_channel)" "-n" || return 1
+	roundtrip "$(new_channel)" "--help"
+}
+
+t_sender_writes_without_nul() {
+	ch=$(new_channel)
+	roundtrip "$ch" "abc" || return 1
+	len=$(wc -c <"$out")
+	if [ "$len" -ne 3 ]; then
+		diag "read back $len bytes of \"abc\", expected strlen = 3"
+		explain
+		return 1
+	fi
+}
+
+t_channel_0xffffffff() {
+	roundtrip 4294967295 "top channel id"
+}
+
+t_sender_channel_0_einval() {
+	run "$SENDER" "$node" 0 "hello"
+	expect_failure "Invalid argument"
+}
+
+t_reader_channel_0_einval() {
+	run "$READER" "$node" 0
+	expect_failure "Invalid argument"
+}
+
+t_sender_bad_channel_text_fails() {
+	run "$SENDER" "$node" abc "hello"
+	expect_failure || return 1
+	run "$SENDER" "$node" "" "hello"
+	expect_failure
+}
+
+t_sender_129_bytes_emsgsize_keeps_message() {
+	ch=$(new_channel)
+	roundtrip "$ch" "the message before" || return 1
+	m=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+	run "$SENDER" "$node" "$ch" "$m${m}X"
+	expect_failure "Message too long" || return 1
+	run "$READER" "$node" "$ch"
+	expect_success && expect_stdout "$tmp/want"
+}
+
+t_sender_empty_message_emsgsize() {
+	run "$SENDER" "$node" "$(new_channel)" ""
+	expect_failure "Message too long"
+}
+
+t_reader_empty_channel_ewouldblock() {
+	run "$READER" "$node" "$(new_channel)"
+	expect_failure "Resource temporarily unavailable"
+}
+
+t_reader_stdout_full_enospc() {
+	# A failing write of the message to stdout is a failing step too.
+	ch=$(new_channel)
+	roundtrip "$ch" "no room for me" || return 1
+	"$READER" "$node" "$ch" >/dev/full 2>"$err" </dev/null
+	rc=$?
+	: >"$out"
+	expect_failure "No space left on device"
+}
+
+t_sender_missing_path_enoent() {
+	run "$SENDER" "$tmp/no-such-slot" 1 "hello"
+	expect_failure "No such file or directory"
+}
+
+t_reader_missing_path_enoent() {
+	run "$READER" "$tmp/no-such-slot" 1
+	expect_failure "No such file or directory"
+}
+
+t_sender_not_a_slot_fails() {
+	run "$SENDER" /dev/null 1 "hello"
+	expect_failure
+}
+
+t_reader_not_a_slot_fails() {
+	run "$READER" /dev/null 1
+	expect_failure
+}
+
+t_sender_wrong_argc() {
+	ch=$(new_channel)
+	run "$SENDER"
+	expect_failure || return 1
+	run "$SENDER" "$node"
+	expect_failure || return 1
+	run "$SENDER" "$node" "$ch"
+	expect_failure || return 1
+	run "$SENDER" "$node" "$ch" "hello" extra
+	expect_failure || return 1
+	# None of them wrote anything.
+	run "$READER" "$node" "$ch"
+	expect_failure "Resource temporarily unavailable"
+}
+
+t_reader_wrong_argc() {
+	run "$READER"
+	expect_failure || return 1
+	run "$READER" "$node"
+	expect_failure || return 1
+	run "$READER" "$node" 1 extra
+	expect_failure
+}
+
+# --- main ------------------------------------------------------------------
+
+if [ "$1" = -l ]; then
+	for t in $TESTS; do echo "$t"; done
+	exit 0
+fi
+if [ $# -gt 0 ]; then
+	for want in "$@"; do
+		case " $(echo $TESTS) " in
+		*" $want "*) ;;
+		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
+		esac
+	done
+	TESTS="$*"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-programs.XXXXXX") || exit 1
+nodedir=$(mktemp -d "${MS_NODE_DIR:-/dev}/ms-programs.XXXXXX") || exit 1
+trap 'rm -rf "$tmp" "$nodedir"' EXIT
+out=$tmp/stdout
+err=$tmp/stderr
+node=$nodedir/slot$MINOR
+
+set -- $TESTS
+echo "TAP version 13"
+echo "1..$#"
+if ! mknod "$node" c "$MAJOR" "$MINOR"; then
+	diag "mknod $node c $MAJOR $MINOR failed"
+fi
+for f in "$SENDER" "$READER"; do
+	[ -x "$f" ] || diag "$f: not an executable file"
+done
+
+# The counters' names are the runner's own: tests may use any other.
+tap_num=0
+tap_failed=0
+for tap_test in $TESTS; do
+	tap_num=$((tap_num + 1))
+	if "t_$tap_test"; then
+		echo "ok $tap_num $tap_test"
+	else
+		echo "not ok $tap_num $tap_test"
+		tap_failed=$((tap_failed + 1))
+	fi
+done
+diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
+[ "$tap_failed" -eq 0 ]
