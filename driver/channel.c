@@ -218,8 +218,16 @@ static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
 void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 			struct ms_message *msg)
 {
+	int cpu = get_cpu();
+	struct ms_stats *stats = per_cpu_ptr(slot->stats, cpu);
+	u64 n = stats->writes + 1;
+
+	/* This CPU's n-th message: unique in the slot, without a shared line. */
+	WRITE_ONCE(stats->writes, n);
+	msg->seq = n * nr_cpu_ids + cpu;
+	put_cpu();
 	ms_channel_replace(slot, ch, msg);
-	this_cpu_inc(slot->stats->writes);
+	ms_slot_wake_pollers(slot, ch);
 }
 
 /* Walks at most this many channels per RCU read section. */
@@ -285,12 +293,14 @@ void ms_channel_table_clear(struct ms_slot *slot)
  * @ch: the channel
  * @buf: a kernel buffer of at least BUF_LEN bytes
  * @size: how many bytes the caller can take
+ * @seq: set to the message's sequence number
  *
  * Context: inside rcu_read_lock(), which also keeps @ch alive.
  * Return: the message length, -EWOULDBLOCK if the channel holds no
  * message, -ENOSPC if it does not fit in @size bytes.
  */
-ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size)
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
+				u64 *seq)
 {
 	struct ms_message *msg = rcu_dereference(ch->msg);
 
@@ -299,5 +309,6 @@ ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size)
 	if (size < msg->len)
 		return -ENOSPC;
 	memcpy(buf, msg->data, msg->len);
+	*seq = msg->seq;
 	return msg->len;
 }

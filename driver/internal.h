@@ -13,7 +13,9 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/message_slot.h>
 
 #include "compat.h"
@@ -53,12 +55,20 @@
  * its device and debugfs file, frees its messages, then drops the table's
  * reference.
  *
+ * Notification. Every message carries a sequence number unique within its
+ * slot; a file remembers the number of the last message it read. poll()
+ * reports EPOLLIN while its channel's message has another number. A file
+ * that has polled once is on its slot's @pollers list with its own wait
+ * queue, so a write wakes exactly the files whose channel it changed, and
+ * epoll entries never outlive the queue they sit on (the file's own).
+ *
  * Statistics are per-CPU counters updated from the result of each xchg(),
  * so their sums are exact after any sequence of operations and reading them
  * never walks the channels.
  *
  * Lock order, outermost first:
  *   ms_file.lock  ->  ms_slot.lock
+ *   ms_slot.poll_lock  ->  wait queue locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
  * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
@@ -78,6 +88,7 @@
 /**
  * struct ms_message - one stored message
  * @rcu: defers the free until no reader can still hold a pointer
+ * @seq: sequence number, unique within the slot and never 0
  * @len: number of bytes in @data, 1..BUF_LEN
  * @data: the message bytes
  *
@@ -85,6 +96,7 @@
  */
 struct ms_message {
 	struct rcu_head rcu;
+	u64 seq;
 	u32 len;
 	u8 data[] __counted_by(len);
 };
@@ -109,7 +121,8 @@ struct ms_channel {
  * struct ms_stats - a slot's statistics, or one CPU's share of them
  * @channels: channels holding a message
  * @bytes: bytes stored in those messages
- * @writes: messages written since the slot was created
+ * @writes: messages written since the slot was created; on one CPU it
+ *	also numbers that CPU's messages (see ms_channel_publish())
  * @reads: messages read since the slot was created
  *
  * A slot keeps one per CPU, updated with this_cpu_*(); a CPU's share of
@@ -131,6 +144,8 @@ struct ms_stats {
  *	reached only through mknod; ms_slots_lock
  * @debugfs: the slot's debugfs dump file
  * @stats: per-CPU statistics
+ * @poll_lock: guards @pollers
+ * @pollers: files that have polled, by ms_file.poll_node
  * @lock: guards @channels membership and every channel's @users
  * @channels: the channel table, an rhashtable keyed by channel id
  */
@@ -141,6 +156,8 @@ struct ms_slot {
 	struct device *dev;
 	struct dentry *debugfs;
 	struct ms_stats __percpu *stats;
+	spinlock_t poll_lock;		/* @pollers */
+	struct list_head pollers;
 	struct mutex lock;		/* channel membership and @users */
 	struct rhashtable channels;
 };
@@ -151,11 +168,18 @@ struct ms_slot {
  * @lock: serialises channel changes and writes on this file
  * @channel: the selected channel, NULL until the first MSG_SLOT_CHANNEL;
  *	set under @lock, read under RCU
+ * @seen: sequence number of the last message read on @channel, 0 if none
+ * @wait: where poll() waits on this file
+ * @poll_node: link in the slot's pollers, once the file has polled;
+ *	ms_slot.poll_lock
  */
 struct ms_file {
 	struct ms_slot *slot;
 	struct mutex lock;		/* ioctl() against write() */
 	struct ms_channel __rcu *channel;
+	u64 seen;
+	wait_queue_head_t wait;
+	struct list_head poll_node;
 };
 
 /* main.c */
@@ -172,7 +196,8 @@ void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 			struct ms_message *msg);
-ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size);
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
+				u64 *seq);
 
 /* slot.c */
 extern const struct file_operations ms_fops;
@@ -182,6 +207,7 @@ int ms_slot_add(unsigned int minor);
 int ms_slot_remove(unsigned int minor);
 void ms_slots_destroy(void);
 void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum);
+void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch);
 
 /* control.c */
 int ms_control_register(void);

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -32,6 +33,8 @@ static struct ms_slot *ms_slot_create(unsigned int minor)
 		goto err_stats;
 	kref_init(&slot->ref);
 	slot->minor = minor;
+	spin_lock_init(&slot->poll_lock);
+	INIT_LIST_HEAD(&slot->pollers);
 	mutex_init(&slot->lock);
 	ms_debugfs_add_slot(slot);
 	return slot;
@@ -269,6 +272,8 @@ static int ms_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	mutex_init(&mf->lock);
+	init_waitqueue_head(&mf->wait);
+	INIT_LIST_HEAD(&mf->poll_node);
 	file->private_data = mf;
 	/* A slot has no file position: read() and write() ignore it. */
 	return stream_open(inode, file);
@@ -280,6 +285,11 @@ static int ms_release(struct inode *inode, struct file *file)
 	/* The last reference to the file is going: nobody else uses @mf. */
 	struct ms_channel *ch = rcu_dereference_protected(mf->channel, true);
 
+	if (!list_empty(&mf->poll_node)) {
+		spin_lock(&mf->slot->poll_lock);
+		list_del(&mf->poll_node);
+		spin_unlock(&mf->slot->poll_lock);
+	}
 	if (ch)
 		ms_channel_put(mf->slot, ch);
 	ms_slot_close(mf->slot);
@@ -303,9 +313,12 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 		err = PTR_ERR(ch);
 		goto out;
 	}
+	WRITE_ONCE(mf->seen, 0);
 	rcu_assign_pointer(mf->channel, ch);
 	if (old)
 		ms_channel_put(mf->slot, old);
+	/* A poller of this file may now have something to read. */
+	wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
 out:
 	mutex_unlock(&mf->lock);
 	return err;
@@ -352,18 +365,75 @@ static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 	struct ms_channel *ch;
 	u8 data[BUF_LEN];
 	ssize_t len;
+	u64 seq;
 
 	rcu_read_lock();
 	ch = rcu_dereference(mf->channel);
-	len = ch ? ms_channel_copy_message(ch, data, count) : -EINVAL;
+	len = ch ? ms_channel_copy_message(ch, data, count, &seq) : -EINVAL;
 	rcu_read_unlock();
 	if (len < 0)
 		return len;
 	/* Outside the RCU section: copy_to_user() may fault and sleep. */
 	if (copy_to_user(buf, data, len))
 		return -EINVAL;
+	WRITE_ONCE(mf->seen, seq);
 	this_cpu_inc(mf->slot->stats->reads);
 	return len;
+}
+
+/**
+ * ms_slot_wake_pollers() - wake the pollers of a channel that changed
+ * @slot: the slot
+ * @ch: the channel that has a new message
+ *
+ * Costs one load when nobody polls the slot; otherwise it visits the
+ * slot's pollers and wakes only those whose file has @ch selected.
+ *
+ * Context: process context; takes @slot->poll_lock.
+ */
+void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch)
+{
+	struct ms_file *mf;
+
+	/* The caller's xchg() ordered the message before this load. */
+	if (list_empty(&slot->pollers))
+		return;
+	spin_lock(&slot->poll_lock);
+	list_for_each_entry(mf, &slot->pollers, poll_node)
+		if (rcu_access_pointer(mf->channel) == ch)
+			wake_up_interruptible_poll(&mf->wait,
+						   EPOLLIN | EPOLLRDNORM);
+	spin_unlock(&slot->poll_lock);
+}
+
+static __poll_t ms_poll(struct file *file, poll_table *wait)
+{
+	struct ms_file *mf = file->private_data;
+	struct ms_message *msg;
+	struct ms_channel *ch;
+	__poll_t mask = 0;
+
+	if (list_empty_careful(&mf->poll_node)) {
+		spin_lock(&mf->slot->poll_lock);
+		if (list_empty(&mf->poll_node))
+			list_add(&mf->poll_node, &mf->slot->pollers);
+		spin_unlock(&mf->slot->poll_lock);
+		/* Writers that miss us on the list must be seen below. */
+		smp_mb();
+	}
+	poll_wait(file, &mf->wait, wait);
+
+	rcu_read_lock();
+	ch = rcu_dereference(mf->channel);
+	if (ch) {
+		/* A write succeeds whenever a channel is selected. */
+		mask |= EPOLLOUT | EPOLLWRNORM;
+		msg = rcu_dereference(ch->msg);
+		if (msg && msg->seq != READ_ONCE(mf->seen))
+			mask |= EPOLLIN | EPOLLRDNORM;
+	}
+	rcu_read_unlock();
+	return mask;
 }
 
 const struct file_operations ms_fops = {
@@ -372,6 +442,7 @@ const struct file_operations ms_fops = {
 	.release = ms_release,
 	.read = ms_read,
 	.write = ms_write,
+	.poll = ms_poll,
 	.unlocked_ioctl = ms_ioctl,
 	/* The argument is a value, not a pointer: no translation needed. */
 	.compat_ioctl = ms_ioctl,
