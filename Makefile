@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # message_slot: `make` builds the module and the programs and leaves
-# message_slot.ko, message_sender, message_reader at the top of the tree.
+# message_slot.ko, message_sender, message_reader, slotctl at the top of
+# the tree.
 #
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
@@ -48,8 +49,8 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
 
-PROGRAMS := message_sender message_reader
-LIB_OBJS := utils/slot.o
+PROGRAMS := message_sender message_reader slotctl
+LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
 .PHONY: all module programs clean check demo
@@ -68,6 +69,11 @@ $(LIB): $(LIB_OBJS)
 
 utils/%.o: utils/%.c utils/slot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+utils/udev.o utils/slotctl.o: utils/udev.h
+
+# slotctl finds slot devices through libudev (libudev-dev to build).
+slotctl: LDLIBS += -ludev
 
 $(PROGRAMS): %: utils/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -148,3 +148,30 @@ int slot_recv(const char *prog, const char *path, const char *channel)
 	}
 	return SLOT_EXIT_OK;
 }
+
+int slot_parse_minor(const char *text, unsigned int *minor)
+{
+	unsigned long long value;
+	char *end;
+
+	/* Digits only: no sign, no blanks, no hexadecimal. */
+	if (text[0] < '0' || text[0] > '9')
+		goto invalid;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || *end != '\0' || value >= MSG_SLOT_ANY_MINOR)
+		goto invalid;
+	*minor = (unsigned int)value;
+	return 0;
+invalid:
+	errno = EINVAL;
+	return -1;
+}
+
+int slot_control(int fd, unsigned long request, unsigned int minor)
+{
+	/* flags and reserved must be zero: the driver refuses anything else. */
+	struct msg_slot_ctl ctl = { .minor = minor };
+
+	return ioctl(fd, request, &ctl);
+}

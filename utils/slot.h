@@ -54,4 +54,18 @@ int slot_send(const char *prog, const char *path, const char *channel,
 	      const void *msg, size_t len);
 int slot_recv(const char *prog, const char *path, const char *channel);
 
+/*
+ * Parses a slot minor: decimal digits only, 0..4294967294 (4294967295 is
+ * MSG_SLOT_ANY_MINOR, never a minor). The range 0..255 is the driver's to
+ * enforce. Returns 0 or -1 with errno = EINVAL.
+ */
+int slot_parse_minor(const char *text, unsigned int *minor);
+
+/*
+ * Sends control request @request (MSG_SLOT_CTL_ADD, _REMOVE or _CLEAR) for
+ * slot @minor on the open control node @fd. Returns what the driver
+ * returns (the new minor for MSG_SLOT_CTL_ADD, else 0), or -1 with errno.
+ */
+int slot_control(int fd, unsigned long request, unsigned int minor);
+
 #endif /* MESSAGE_SLOT_UTILS_SLOT_H */
