@@ -8,6 +8,7 @@
 #define MESSAGE_SLOT_UTILS_SLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <linux/message_slot.h>
@@ -40,6 +41,25 @@ ssize_t slot_read_message(int fd, void *buf, size_t size);
 
 /* Writes all of @buf to @fd, retrying short writes. 0 or -1 with errno. */
 int slot_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Opens @path with @flags and selects @channel (text, as on a command line);
+ * on failure reports as @prog and returns -1.
+ */
+int slot_open_channel(const char *prog, const char *path, const char *channel,
+		      int flags);
+
+/*
+ * Waits with poll() until the channel holds a message this file has not
+ * read, then reads it into @buf. Returns its length or -1 with errno set.
+ */
+ssize_t slot_wait_message(int fd, void *buf, size_t size);
+
+/*
+ * Prints @len bytes with printable ASCII as it is and every other byte,
+ * and the backslash, as \xHH: the format of the debugfs dump.
+ */
+void slot_print_escaped(FILE *out, const unsigned char *buf, size_t len);
 
 /* Prints "prog: object: what: strerror(errnum)" on stderr. */
 void slot_error(const char *prog, const char *object, const char *what,

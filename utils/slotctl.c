@@ -30,19 +30,28 @@ static const char prog[] = "slotctl";
 
 struct verb;
 
+/* The options a verb may take, besides --help. */
+enum {
+	OPT_JSON = 1 << 0,	/* -J, --json */
+	OPT_RAW = 1 << 1,	/* -r, --raw */
+	OPT_COUNT = 1 << 2,	/* -n, --count N */
+};
+
 /* A parsed command line, as the handlers see it. */
 struct args {
 	const struct verb *verb;
 	int argc;		/* operands only */
 	char **argv;
 	bool json;
+	bool raw;
+	unsigned long count;	/* 0: no limit */
 };
 
 /*
  * A verb. @synopsis is the man page's SYNOPSIS line after "slotctl ";
  * @summary the line in "slotctl --help"; @help the rest of
  * "slotctl VERB --help". @options_first: options only before the operands,
- * so that a MESSAGE may start with '-'.
+ * so that a MESSAGE may start with '-'. @opts: the OPT_* it accepts.
  */
 struct verb {
 	const char *name;
@@ -52,7 +61,7 @@ struct verb {
 	int min_args;
 	int max_args;
 	bool options_first;
-	bool json;
+	unsigned int opts;
 	int (*run)(const struct args *a);
 };
 
@@ -213,6 +222,51 @@ static int do_recv(const struct args *a)
 	if (!path)
 		return SLOT_EXIT_FAILURE;
 	return slot_recv(prog, path, a->argv[1]);
+}
+
+/* --- watch --------------------------------------------------------- */
+
+/* Prints one message: its bytes (--raw), or escaped on a line of its own. */
+static int print_message(const struct args *a, const unsigned char *buf,
+			 size_t len)
+{
+	if (a->raw)
+		fwrite(buf, 1, len, stdout);
+	else {
+		slot_print_escaped(stdout, buf, len);
+		putchar('\n');
+	}
+	/* Each message as it arrives, also into a pipe. */
+	return fflush(stdout) ? -1 : 0;
+}
+
+static int do_watch(const struct args *a)
+{
+	unsigned char buf[BUF_LEN];
+	struct slot_dev dev;
+	unsigned long seen;
+	const char *path;
+	int fd;
+
+	path = slot_path(a->argv[0], &dev);
+	if (!path)
+		return SLOT_EXIT_FAILURE;
+	fd = slot_open_channel(prog, path, a->argv[1], O_RDONLY);
+	if (fd < 0)
+		return SLOT_EXIT_FAILURE;
+	for (seen = 0; !a->count || seen < a->count; seen++) {
+		ssize_t n = slot_wait_message(fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			slot_error(prog, path, "cannot wait for a message", errno);
+			close(fd);
+			return SLOT_EXIT_FAILURE;
+		}
+		if (print_message(a, buf, (size_t)n))
+			break;	/* close_stdout() reports it */
+	}
+	close(fd);
+	return SLOT_EXIT_OK;
 }
 
 /* --- stat: a column table that drives the text table and --json ------- */
@@ -546,6 +600,23 @@ static const struct verb verbs[] = {
 		.run = do_recv,
 	},
 	{
+		.name = "watch",
+		.synopsis = "watch [-r|--raw] [-n|--count N] SLOT CHANNEL",
+		.summary = "print each new message of a channel as it arrives",
+		.help =
+			"Wait on channel CHANNEL of SLOT with poll(2) and print every message\n"
+			"written to it from now on, starting with the message it holds if any:\n"
+			"one per line, printable ASCII as it is and other bytes (and the\n"
+			"backslash) as \\xHH. A message replaced before it could be read is\n"
+			"skipped: only the latest counts, as for any reader.\n\n"
+			SLOT_FORMS "\nOptions:\n"
+			"  -r, --raw       print the exact bytes, with nothing added\n"
+			"  -n, --count N   stop after N messages\n" HELP_OPTION,
+		.min_args = 2, .max_args = 2, .options_first = true,
+		.opts = OPT_RAW | OPT_COUNT,
+		.run = do_watch,
+	},
+	{
 		.name = "stat",
 		.synopsis = "stat [-J|--json] [SLOT]",
 		.summary = "show slot devices and their counters",
@@ -557,7 +628,7 @@ static const struct verb verbs[] = {
 			"\"open_files\": ...}, ...]}\n\n"
 			SLOT_FORMS "\nOptions:\n"
 			"  -J, --json   print JSON\n" HELP_OPTION,
-		.min_args = 0, .max_args = 1, .json = true,
+		.min_args = 0, .max_args = 1, .opts = OPT_JSON,
 		.run = do_stat,
 	},
 	{
@@ -624,7 +695,7 @@ static void verb_usage(const struct verb *v)
 	size_t j;
 
 	printf("Usage: %s %s\n\n%s", prog, v->synopsis, v->help);
-	if (!v->json)
+	if (!(v->opts & OPT_JSON))
 		return;
 	printf("\nColumns:\n");
 	for (j = 0; j < NCOLUMNS; j++)
@@ -647,34 +718,41 @@ static int version(void)
 /* Parses a verb's options and operands (argv[0] is the verb), runs it. */
 static int run_verb(const struct verb *v, int argc, char **argv)
 {
-	/* --json comes last so that the other verbs can leave it out. */
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'J' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct option opts_nojson[] = {
-		{ "help", no_argument, NULL, 'h' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct args a = { .verb = v };
-	char optstring[8];
-	int c;
+	char optstring[16];
+	int c, longindex = -1;
+	char *end;
 
-	snprintf(optstring, sizeof(optstring), "%sh%s",
-		 v->options_first ? "+" : "", v->json ? "J" : "");
+	snprintf(optstring, sizeof(optstring), "%sh%s%s%s",
+		 v->options_first ? "+" : "", v->opts & OPT_JSON ? "J" : "",
+		 v->opts & OPT_RAW ? "r" : "", v->opts & OPT_COUNT ? "n:" : "");
 	optind = 0;	/* a fresh scan of a new argv */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring,
-				v->json ? opts : opts_nojson, NULL)) != -1) {
-		switch (c) {
-		case 'h':
+	while ((c = getopt_long(argc, argv, optstring, opts, &longindex)) != -1) {
+		if (c == 'h') {
 			verb_usage(v);
 			return SLOT_EXIT_OK;
-		case 'J':
+		} else if (c == 'J' && v->opts & OPT_JSON) {
 			a.json = true;
-			break;
-		default:
+		} else if (c == 'r' && v->opts & OPT_RAW) {
+			a.raw = true;
+		} else if (c == 'n' && v->opts & OPT_COUNT) {
+			errno = 0;
+			a.count = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || !a.count)
+				return usage_error(v, "invalid count '%s'", optarg);
+		} else if (c != '?') {
+			/* A long option of another verb. */
+			return usage_error(v, "unrecognized option '--%s'",
+					   opts[longindex].name);
+		} else {
 			return option_error(v, argv);
 		}
 	}
