@@ -8,7 +8,8 @@
 # (with the core test programs built in tests/build/).  The suite loads
 # the module, runs every core test program and tests/programs, unloads the
 # module (timed: it then holds every channel the tests made, over 2^21),
-# then runs tests/guest/lifecycle.sh, which loads and unloads it itself.
+# then runs tests/guest/lifecycle.sh and tests/guest/poll_rmmod.sh, which
+# load and unload it themselves.
 # All TAP is relayed as it comes; the last line is exactly
 #
 #	SUITE: N passed, M failed
@@ -107,6 +108,7 @@ else
 fi
 
 run_tap guest/lifecycle.sh sh "$tests/guest/lifecycle.sh"
+run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
 
 echo "SUITE: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
