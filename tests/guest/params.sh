@@ -19,6 +19,7 @@
 #
 # Environment: MS_MAJOR (load with major=MS_MAJOR; default 235).
 
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 cd "${MS_WORK:-/work}" || exit 1
 build=$PWD/tests/build
 MAJOR=${MS_MAJOR:-235}
@@ -37,14 +38,6 @@ rmmod_refused_while_dump_open
 rmmod_removes_nodes_class_and_debugfs
 "
 
-diag() {
-	echo "# $*"
-}
-
-loaded() {
-	grep -q '^message_slot ' /proc/modules
-}
-
 load() { # load [PARAM...]
 	if ! insmod message_slot.ko major="$MAJOR" "$@"; then
 		diag "insmod message_slot.ko major=$MAJOR $* failed"
@@ -53,7 +46,7 @@ load() { # load [PARAM...]
 }
 
 # Leaves the module unloaded, whatever a test left.
-reset() {
+tap_reset() {
 	exec 3<&- 2>/dev/null
 	if loaded; then
 		rmmod message_slot 2>/dev/null || diag "cleanup: rmmod failed"
@@ -279,39 +272,8 @@ t_rmmod_removes_nodes_class_and_debugfs() {
 
 # --- main ------------------------------------------------------------------
 
-if [ "$1" = -l ]; then
-	for t in $TESTS; do echo "$t"; done
-	exit 0
-fi
-if [ $# -gt 0 ]; then
-	for want in "$@"; do
-		case " $(echo $TESTS) " in
-		*" $want "*) ;;
-		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
-		esac
-	done
-	TESTS="$*"
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-params.XXXXXX") || exit 1
 nodes=$(mktemp -d /dev/ms-params.XXXXXX) || exit 1
-trap 'reset; rm -rf "$tmp" "$nodes"' EXIT
+trap 'tap_reset; rm -rf "$tmp" "$nodes"' EXIT
 
-set -- $TESTS
-echo "TAP version 13"
-echo "1..$#"
-reset
-tap_num=0
-tap_failed=0
-for tap_test in $TESTS; do
-	tap_num=$((tap_num + 1))
-	if "t_$tap_test"; then
-		echo "ok $tap_num $tap_test"
-	else
-		echo "not ok $tap_num $tap_test"
-		tap_failed=$((tap_failed + 1))
-	fi
-	reset
-done
-diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
-[ "$tap_failed" -eq 0 ]
+tap_main "$@"

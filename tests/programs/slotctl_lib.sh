@@ -6,10 +6,6 @@
 # implies.  Uses the caller's $SLOTCTL, $tmp, $out and $err.
 # shellcheck disable=SC2154 # set by test_slotctl.sh
 
-diag() {
-	echo "# $*"
-}
-
 show() { # show LABEL FILE
 	diag "$1 ($(wc -c <"$2") bytes):"
 	od -c "$2" | head -n 8 | sed 's/^/#   /'

@@ -61,6 +61,7 @@ module_not_loaded_clear_error
 
 # --- helpers -----------------------------------------------------------
 
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 . "$(dirname "$0")/slotctl_lib.sh" || exit 1
 
 # --- the tests -----------------------------------------------------------
@@ -474,24 +475,6 @@ t_module_not_loaded_clear_error() {
 
 # --- main ------------------------------------------------------------------
 
-if [ "$1" = -l ]; then
-	for t in $TESTS; do echo "$t"; done
-	exit 0
-fi
-if [ $# -gt 0 ]; then
-	for want in "$@"; do
-		case " $(echo $TESTS) " in
-		*" $want "*) ;;
-		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
-		esac
-	done
-	TESTS="$*"
-fi
-
-loaded() {
-	grep -q '^message_slot ' /proc/modules
-}
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-slotctl.XXXXXX") || exit 1
 nodes=$(mktemp -d /dev/ms-slotctl.XXXXXX) || exit 1
 unload=
@@ -508,26 +491,16 @@ chmod 0755 "$tmp"
 out=$tmp/stdout
 err=$tmp/stderr
 
-set -- $TESTS
-echo "TAP version 13"
-echo "1..$#"
-[ -x "$SLOTCTL" ] || diag "$SLOTCTL: not an executable file"
-if ! loaded; then
-	insmod "$KO" major="$MAJOR" || diag "insmod $KO major=$MAJOR failed"
-	unload=1
-fi
-
-tap_num=0
-tap_failed=0
-for tap_test in $TESTS; do
-	tap_num=$((tap_num + 1))
-	rm -f "$nodes"/*
-	if "t_$tap_test"; then
-		echo "ok $tap_num $tap_test"
-	else
-		echo "not ok $tap_num $tap_test"
-		tap_failed=$((tap_failed + 1))
+tap_setup() {
+	[ -x "$SLOTCTL" ] || diag "$SLOTCTL: not an executable file"
+	if ! loaded; then
+		insmod "$KO" major="$MAJOR" || diag "insmod $KO major=$MAJOR failed"
+		unload=1
 	fi
-done
-diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
-[ "$tap_failed" -eq 0 ]
+}
+
+tap_reset() {
+	rm -f "$nodes"/*
+}
+
+tap_main "$@"
