@@ -7,6 +7,8 @@
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make demo                                  the seed's walkthrough inside a VM
+#   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
+#   make docs                                  Documentation/ as HTML in build/docs/
 #   make clean                                 remove every build product
 #   make install [DESTDIR=] [PREFIX=/usr/local] [KERNELRELEASE=]
 #                                              the module (install-module), then the programs,
@@ -33,7 +35,7 @@ ifeq ($(origin KDIR),undefined)
     ifeq ($(KDIR),)
       $(warning no kernel headers for $(KRELEASE): install linux-headers-$(KRELEASE))
     else
-      $(info message_slot: no headers for the running kernel $(KRELEASE); building against $(KDIR))
+      KDIR_NOTE := no headers for the running kernel $(KRELEASE);
     endif
   endif
 endif
@@ -53,12 +55,13 @@ PROGRAMS := message_sender message_reader slotctl
 LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check demo
+.PHONY: all module programs clean check demo lint docs
 
 all: module programs
 
 module:
 	@test -n "$(KDIR)" || { echo "message_slot: no kernel headers found; install linux-headers-$$(uname -r)" >&2; exit 1; }
+	@echo "message_slot: $(if $(KDIR_NOTE),$(KDIR_NOTE) )building against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver MS_VERSION=$(MS_VERSION) modules
 	cp driver/message_slot.ko message_slot.ko
 
@@ -83,6 +86,15 @@ check:
 
 demo:
 	scripts/demo
+
+# checkpatch --strict, sparse and W=1 on every kernel, -Werror, clang-tidy,
+# sphinx -W, groff -ww: TAP, non-zero on any finding.
+lint:
+	scripts/lint
+
+# The reStructuredText documentation as HTML, in build/docs/.
+docs:
+	sphinx-build -W -q -b html Documentation build/docs
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean

@@ -16,6 +16,7 @@
 #   tests/guest/poll_rmmod.sh -l         list the tests
 #   tests/guest/poll_rmmod.sh NAME...    run only these tests
 
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 cd "${MS_WORK:-/work}" || exit 1
 
 TESTS="
@@ -26,20 +27,12 @@ rmmod_refused_while_epoll_waiting
 major=${MS_MAJOR:-235}
 helper=tests/build/slot_poll
 
-diag() {
-	echo "# $*"
-}
-
-loaded() {
-	grep -q '^message_slot ' /proc/modules
-}
-
 load() {
 	insmod message_slot.ko ${MS_MAJOR:+major=$MS_MAJOR}
 }
 
 # Leaves the module unloaded and no waiter running, whatever a test left.
-reset() {
+tap_reset() {
 	if [ -n "$waiter" ]; then
 		kill "$waiter" 2>/dev/null
 		wait "$waiter" 2>/dev/null
@@ -147,27 +140,13 @@ t_rmmod_refused_while_epoll_waiting() {
 
 # --- main ------------------------------------------------------------------
 
-if [ "$1" = -l ]; then
-	for t in $TESTS; do echo "$t"; done
-	exit 0
-fi
-if [ $# -gt 0 ]; then
-	for want in "$@"; do
-		case " $(echo $TESTS) " in
-		*" $want "*) ;;
-		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
-		esac
-	done
-	TESTS="$*"
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-poll-rmmod.XXXXXX") || exit 1
 nodes=$(mktemp -d /dev/ms-poll-rmmod.XXXXXX) || exit 1
 waiter=
 was_loaded=0
 loaded && was_loaded=1
 restore() {
-	reset
+	tap_reset
 	rm -rf "$tmp" "$nodes"
 	if [ $was_loaded -eq 1 ] && ! loaded; then
 		load || echo "# could not load message_slot again" >&2
@@ -175,22 +154,4 @@ restore() {
 }
 trap restore EXIT
 
-set -- $TESTS
-echo "TAP version 13"
-echo "1..$#"
-reset
-# The counters' names are the runner's own: tests may use any other.
-tap_num=0
-tap_failed=0
-for tap_test in $TESTS; do
-	tap_num=$((tap_num + 1))
-	if "t_$tap_test"; then
-		echo "ok $tap_num $tap_test"
-	else
-		echo "not ok $tap_num $tap_test"
-		tap_failed=$((tap_failed + 1))
-	fi
-	reset
-done
-diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
-[ "$tap_failed" -eq 0 ]
+tap_main "$@"

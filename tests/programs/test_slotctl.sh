@@ -56,6 +56,10 @@ clear_drops_messages_keeps_channels_and_counts
 clear_by_path_name_and_minor
 clear_mknod_only_slot_by_minor
 control_commands_as_nobody_fail
+watch_prints_current_then_new_messages_escaped
+watch_ignores_other_channels
+watch_raw_prints_exact_bytes
+watch_usage_errors_exit_2
 module_not_loaded_clear_error
 "
 
@@ -471,6 +475,76 @@ t_module_not_loaded_clear_error() {
 	# Back to the state before.
 	insmod "$KO" major="$MAJOR" || { diag "insmod $KO failed"; return 1; }
 	return $ret
+}
+
+# watch in the background until COUNT messages; its output in $tmp/watch.
+watch_bg() { # watch_bg OPTION... SLOT CHANNEL
+	"$SLOTCTL" watch "$@" >"$tmp/watch" 2>"$tmp/watch.err" &
+	watcher=$!
+}
+
+# Waits up to 10 s for the watcher to exit; its status in $rc.
+watch_wait() {
+	i=0
+	while kill -0 "$watcher" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$watcher" 2>/dev/null; then
+		kill "$watcher"
+		diag "slotctl watch still running after 10 s"
+		rc=124
+		return 1
+	fi
+	wait "$watcher"
+	rc=$?
+}
+
+t_watch_prints_current_then_new_messages_escaped() {
+	ch=$(new_channel)
+	"$SLOTCTL" send slot0 "$ch" "first" || return 1
+	watch_bg -n 3 slot0 "$ch"
+	sleep 1
+	"$SLOTCTL" send slot0 "$ch" "$(printf 'tab\there')" || return 1
+	sleep 1
+	"$SLOTCTL" send slot0 "$ch" 'back\slash' || return 1
+	watch_wait || return 1
+	[ "$rc" -eq 0 ] || { diag "watch exited $rc"; return 1; }
+	printf '%s\n' first 'tab\x09here' 'back\x5cslash' >"$tmp/want"
+	cmp -s "$tmp/watch" "$tmp/want" || { show "watch printed" "$tmp/watch"; return 1; }
+}
+
+t_watch_ignores_other_channels() {
+	ch=$(new_channel)
+	watch_bg -n 1 slot0 "$ch"
+	sleep 1
+	"$SLOTCTL" send slot0 $((ch + 1)) "not this one" || return 1
+	"$SLOTCTL" send slot1 "$ch" "nor this one" || return 1
+	sleep 1
+	kill -0 "$watcher" 2>/dev/null || { diag "watch ended on another channel's message"; return 1; }
+	"$SLOTCTL" send slot0 "$ch" "this one" || return 1
+	watch_wait || return 1
+	printf 'this one\n' >"$tmp/want"
+	cmp -s "$tmp/watch" "$tmp/want" || { show "watch printed" "$tmp/watch"; return 1; }
+}
+
+t_watch_raw_prints_exact_bytes() {
+	ch=$(new_channel)
+	printf 'a\nb\000\\c' >"$tmp/want"
+	"$SLOTCTL" send slot0 "$ch" - <"$tmp/want" || return 1
+	watch_bg --raw --count 1 slot0 "$ch"
+	watch_wait || return 1
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch --raw printed" "$tmp/watch"; return 1; }
+}
+
+t_watch_usage_errors_exit_2() {
+	for args in "watch" "watch slot0" "watch -n 0 slot0 1" "watch --count x slot0 1" \
+		"watch --json slot0 1" "stat --raw"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run "$SLOTCTL" $args
+		expect_usage || { diag "slotctl $args"; return 1; }
+	done
 }
 
 # --- main ------------------------------------------------------------------
