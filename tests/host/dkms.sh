@@ -14,19 +14,7 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
-n=0
-fails=0
-
-result() { # result STATUS NAME [DIAGNOSTIC-FILE]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n $2"
-		[ -n "${3-}" ] && [ -s "$3" ] && sed 's/^/# /' "$3" | tail -n 20
-	fi
-}
+. "$top/tests/lib/result.sh"
 
 [ $# -ge 1 ] || { echo "usage: $0 \"REL VMLINUZ KDIR\"..." >&2; exit 2; }
 rels=()
@@ -164,5 +152,4 @@ snapshot >"$work/after"
 diff -u "$work/before" "$work/after" >"$work/state.diff"
 result $? "module_index_dkms_tree_and_usr_src_as_before" "$work/state.diff"
 
-echo "# dkms: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary dkms

@@ -16,19 +16,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-fails=0
-
-result() { # result STATUS NAME [DIAGNOSTIC-FILE]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n $2"
-		[ -n "${3-}" ] && [ -s "$3" ] && sed 's/^/# /' "$3" | tail -n 20
-	fi
-}
+. "$top/tests/lib/result.sh"
 
 skip() { # skip NAME REASON
 	n=$((n + 1))
@@ -295,5 +283,4 @@ echo "KDIR=$kdir gives KERNELRELEASE=$got" >"$work/rel.log"
 [ "$got" = "$rel" ]
 result $? "kernelrelease_defaults_to_the_release_of_kdir" "$work/rel.log"
 
-echo "# install: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary install

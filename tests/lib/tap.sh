@@ -14,6 +14,20 @@ diag() {
 	echo "# $*"
 }
 
+# Shows a file's bytes as "# " lines (at most 8 lines of od).
+show() { # show LABEL FILE
+	diag "$1 ($(wc -c <"$2") bytes):"
+	od -c "$2" | head -n 8 | sed 's/^/#   /'
+}
+
+# run CMD ARGS...: stdout in $out, stderr in $err (the caller's files),
+# status in $rc; always succeeds.
+run() {
+	"$@" >"$out" 2>"$err" </dev/null
+	rc=$?
+	return 0
+}
+
 loaded() {
 	grep -q '^message_slot ' /proc/modules
 }

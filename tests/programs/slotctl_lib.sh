@@ -6,18 +6,6 @@
 # implies.  Uses the caller's $SLOTCTL, $tmp, $out and $err.
 # shellcheck disable=SC2154 # set by test_slotctl.sh
 
-show() { # show LABEL FILE
-	diag "$1 ($(wc -c <"$2") bytes):"
-	od -c "$2" | head -n 8 | sed 's/^/#   /'
-}
-
-# run CMD ARGS...: stdout in $out, stderr in $err, status in $rc.
-run() {
-	"$@" >"$out" 2>"$err" </dev/null
-	rc=$?
-	return 0
-}
-
 # slotctl ARGS... as uid 65534.
 run_nobody() {
 	cmd=

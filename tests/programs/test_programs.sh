@@ -50,20 +50,6 @@ reader_wrong_argc
 
 # --- helpers -----------------------------------------------------------
 
-# Shows a file's bytes as "# " lines (at most 8 lines of od).
-show() { # show LABEL FILE
-	diag "$1 ($(wc -c <"$2") bytes):"
-	od -c "$2" | head -n 8 | sed 's/^/#   /'
-}
-
-# run CMD ARGS...: runs the command with stdout in $out and stderr in $err;
-# sets $rc.  Arguments pass through untouched.
-run() {
-	"$@" >"$out" 2>"$err" </dev/null
-	rc=$?
-	return 0
-}
-
 # Describes the last run, for a failing check.
 explain() {
 	diag "exit status $rc"
