@@ -1,13 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # message_slot: `make` builds the module and the programs and leaves
-# message_slot.ko, message_sender, message_reader at the top of the tree.
+# message_slot.ko, message_sender, message_reader, slotctl at the top of
+# the tree.
 #
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make demo                                  the seed's walkthrough inside a VM
+#   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
+#   make docs                                  Documentation/ as HTML in build/docs/
 #   make bench [QUICK=1]                       the benchmark, ratios in build/bench/
 #   make clean                                 remove every build product
+#   make install [DESTDIR=] [PREFIX=/usr/local] [KERNELRELEASE=]
+#                                              the module (install-module), then the programs,
+#                                              header, man pages and udev rule (install-programs)
+#   make uninstall                             remove exactly what install added
+#   make dkms-install [KERNELRELEASE=]         the module through DKMS; make dkms-uninstall
+
+# `make install KERNELRELEASE=<release>` alone means that kernel's headers.
+ifeq ($(origin KDIR),undefined)
+  ifneq ($(KERNELRELEASE),)
+    KDIR := /lib/modules/$(KERNELRELEASE)/build
+  endif
+endif
 
 # The kernel to build against: the running kernel's headers, otherwise the
 # newest installed ones (this is what happens on a machine without headers
@@ -21,28 +36,33 @@ ifeq ($(origin KDIR),undefined)
     ifeq ($(KDIR),)
       $(warning no kernel headers for $(KRELEASE): install linux-headers-$(KRELEASE))
     else
-      $(info message_slot: no headers for the running kernel $(KRELEASE); building against $(KDIR))
+      KDIR_NOTE := no headers for the running kernel $(KRELEASE);
     endif
   endif
 endif
 
 MS_VERSION := $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null || echo 0.1)
+# A copy without git (the DKMS source in /usr/src) has its version in VERSION.
+ifneq ($(wildcard $(CURDIR)/VERSION),)
+  MS_VERSION := $(shell cat $(CURDIR)/VERSION)
+endif
 
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
 
-PROGRAMS := message_sender message_reader
-LIB_OBJS := utils/slot.o
+PROGRAMS := message_sender message_reader slotctl
+LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check demo bench
+.PHONY: all module programs clean check demo lint docs bench
 
 all: module programs
 
 module:
 	@test -n "$(KDIR)" || { echo "message_slot: no kernel headers found; install linux-headers-$$(uname -r)" >&2; exit 1; }
+	@echo "message_slot: $(if $(KDIR_NOTE),$(KDIR_NOTE) )building against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver MS_VERSION=$(MS_VERSION) modules
 	cp driver/message_slot.ko message_slot.ko
 
@@ -54,6 +74,11 @@ $(LIB): $(LIB_OBJS)
 utils/%.o: utils/%.c utils/slot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+utils/udev.o utils/slotctl.o: utils/udev.h
+
+# slotctl finds slot devices through libudev (libudev-dev to build).
+slotctl: LDLIBS += -ludev
+
 $(PROGRAMS): %: utils/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -62,6 +87,15 @@ check:
 
 demo:
 	scripts/demo
+
+# checkpatch --strict, sparse and W=1 on every kernel, -Werror, clang-tidy,
+# sphinx -W, groff -ww: TAP, non-zero on any finding.
+lint:
+	scripts/lint
+
+# The reStructuredText documentation as HTML, in build/docs/.
+docs:
+	sphinx-build -W -q -b html Documentation build/docs
 
 # make bench [QUICK=1]: msbench on both kernels, results in build/bench/
 bench:
@@ -72,3 +106,151 @@ clean:
 	rm -f message_slot.ko $(PROGRAMS) $(LIB) utils/*.o
 	rm -rf build
 	-$(MAKE) -C tests clean 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# Installing. DESTDIR stages everything (packagers); PREFIX places the user
+# space files; the module, its index and the udev rule go where the kernel,
+# kmod and udev look, whatever PREFIX says.
+
+# The release the module is for, as its vermagic says: UTS_RELEASE of KDIR.
+# (include/config/kernel.release is no use: Debian 12's 6.1 headers say
+# "6.1.192" there for 6.1.0-N-amd64.)
+KERNELRELEASE ?= $(or $(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null),$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+UDEVRULESDIR ?= /lib/udev/rules.d
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+MODULEDIR ?= /lib/modules/$(KERNELRELEASE)/updates
+DEPMOD ?= $(firstword $(shell command -v depmod 2>/dev/null) $(wildcard /sbin/depmod /usr/sbin/depmod))
+MODINFO ?= $(firstword $(shell command -v modinfo 2>/dev/null) $(wildcard /sbin/modinfo /usr/sbin/modinfo))
+
+MANPAGES := $(wildcard Documentation/man/*.[0-9])
+UDEV_RULE := packaging/udev/60-message_slot.rules
+SYSUSERS := packaging/sysusers.d/message_slot.conf
+MODROOT = $(DESTDIR)/lib/modules/$(KERNELRELEASE)
+# What depmod writes; with a DESTDIR, uninstall removes them with the last module.
+DEPMOD_FILES := modules.dep modules.dep.bin modules.alias modules.alias.bin \
+	modules.softdep modules.weakdep modules.symbols modules.symbols.bin \
+	modules.builtin.bin modules.builtin.alias.bin modules.devname
+
+# Rebuilds the index of the release installed to. A DESTDIR lacks the lists
+# a kernel package ships, which depmod warns about: they start out empty.
+depmod_sh = if [ -z "$(DEPMOD)" ]; then \
+		echo "message_slot: no depmod: run depmod $(KERNELRELEASE) yourself" >&2; \
+	elif [ -n "$(DESTDIR)" ]; then \
+		for f in modules.order modules.builtin modules.builtin.modinfo; do \
+			[ -e $(MODROOT)/$$f ] || : >$(MODROOT)/$$f; done; \
+		echo "$(DEPMOD) -b $(DESTDIR) $(KERNELRELEASE)"; \
+		$(DEPMOD) -b $(DESTDIR) $(KERNELRELEASE); \
+	else \
+		echo "$(DEPMOD) $(KERNELRELEASE)"; \
+		$(DEPMOD) $(KERNELRELEASE); \
+	fi
+
+.PHONY: install uninstall install-module uninstall-module install-programs \
+	uninstall-programs dkms-install dkms-uninstall
+
+install: install-module install-programs
+
+uninstall: uninstall-module uninstall-programs
+
+install-module: module
+	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
+	@vm=$$($(or $(MODINFO),false) -F vermagic driver/message_slot.ko 2>/dev/null) || exit 0; \
+	case "$$vm " in "$(KERNELRELEASE) "*) ;; *) \
+		echo "message_slot: driver/message_slot.ko is built for $${vm%% *}, not $(KERNELRELEASE)" >&2; exit 1 ;; esac
+	@if [ -z "$(DESTDIR)" ] && ls /lib/modules/$(KERNELRELEASE)/updates/dkms/message_slot.ko* >/dev/null 2>&1; then \
+		echo "message_slot: DKMS has installed it for $(KERNELRELEASE): make dkms-uninstall first" >&2; exit 1; fi
+	install -D -m 0644 driver/message_slot.ko $(DESTDIR)$(MODULEDIR)/message_slot.ko
+	@$(depmod_sh)
+
+uninstall-module:
+	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
+	rm -f $(DESTDIR)$(MODULEDIR)/message_slot.ko
+	@[ -d $(MODROOT) ] || exit 0; \
+	if [ -n "$(DESTDIR)" ] && [ -z "$$(find $(MODROOT) -name '*.ko*' -print -quit)" ]; then \
+		cd $(MODROOT) && rm -f $(DEPMOD_FILES) && \
+		for f in modules.order modules.builtin modules.builtin.modinfo; do \
+			[ -s $$f ] || rm -f $$f; done; \
+		exit 0; \
+	fi; \
+	$(depmod_sh)
+	@$(call prune,$(MODULEDIR))
+
+install-programs: programs
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -D -m 0644 include/uapi/linux/message_slot.h $(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
+	@for f in $(MANPAGES); do \
+		d=$(DESTDIR)$(MANDIR)/man$${f##*.}; \
+		echo "install -D -m 0644 $$f $$d/$${f##*/}"; \
+		install -D -m 0644 $$f $$d/$${f##*/} || exit 1; \
+	done
+	install -D -m 0644 $(UDEV_RULE) $(DESTDIR)$(UDEVRULESDIR)/60-message_slot.rules
+	install -D -m 0644 $(SYSUSERS) $(DESTDIR)$(SYSUSERSDIR)/message_slot.conf
+	@# On the live system: the group the rule names, then the rule itself.
+	@if [ -z "$(DESTDIR)" ]; then \
+		if command -v systemd-sysusers >/dev/null 2>&1; then \
+			systemd-sysusers $(SYSUSERSDIR)/message_slot.conf; \
+		elif ! getent group msgslot >/dev/null; then \
+			groupadd --system msgslot; \
+		fi; \
+		udevadm control --reload >/dev/null 2>&1 || true; \
+	fi
+
+uninstall-programs:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
+	@for f in $(MANPAGES); do \
+		echo "rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}"; \
+		rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}; \
+	done
+	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-message_slot.rules
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/message_slot.conf
+	@$(call prune,$(INCLUDEDIR)/linux $(addprefix $(MANDIR)/man,$(sort $(subst .,,$(suffix $(MANPAGES))))) \
+		$(if $(DESTDIR),$(BINDIR) $(UDEVRULESDIR) $(SYSUSERSDIR)))
+
+# prune DIR...: removes each DIR if it is empty; in a DESTDIR its parents
+# too while they are empty, up to DESTDIR itself. Directories every system
+# has (bin, rules.d) are pruned only in a DESTDIR.
+prune = for d in $(1); do d=$(DESTDIR)$$d; \
+	while [ "$$d" != "$(DESTDIR)" ] && rmdir "$$d" 2>/dev/null && [ -n "$(DESTDIR)" ]; do \
+		d=$${d%/*}; done; done
+
+# DKMS: the module only, rebuilt by DKMS for every kernel installed later.
+# The source goes to /usr/src/message_slot-<version> with the version written
+# in (dkms.conf's #MODULE_VERSION#, VERSION), <version> being `git describe`.
+DKMS ?= dkms
+DKMS_SRC = /usr/src/message_slot-$(MS_VERSION)
+
+dkms-install:
+	@command -v $(DKMS) >/dev/null 2>&1 || { echo "message_slot: no dkms: apt-get install dkms" >&2; exit 1; }
+	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
+	@if [ -e /lib/modules/$(KERNELRELEASE)/updates/message_slot.ko ]; then \
+		echo "message_slot: make install has installed it for $(KERNELRELEASE): make uninstall-module first" >&2; exit 1; fi
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/driver $(DKMS_SRC)/include/uapi/linux
+	install -m 0644 driver/Kbuild driver/*.c driver/*.h $(DKMS_SRC)/driver/
+	install -m 0644 include/uapi/linux/message_slot.h $(DKMS_SRC)/include/uapi/linux/
+	install -m 0644 Makefile $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(MS_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+	echo $(MS_VERSION) >$(DKMS_SRC)/VERSION
+	$(DKMS) status -m message_slot -v $(MS_VERSION) | grep -q . || $(DKMS) add message_slot/$(MS_VERSION)
+	$(DKMS) build --force message_slot/$(MS_VERSION) -k $(KERNELRELEASE)
+	$(DKMS) install --force message_slot/$(MS_VERSION) -k $(KERNELRELEASE)
+
+# Every message_slot version DKMS holds, whatever the tree's version is now,
+# and the source trees `make dkms-install` made (they have a VERSION file).
+dkms-uninstall:
+	@command -v $(DKMS) >/dev/null 2>&1 || { echo "message_slot: no dkms: apt-get install dkms" >&2; exit 1; }
+	@for v in $$($(DKMS) status -m message_slot | sed -n 's|^message_slot/\([^,:]*\).*|\1|p' | sort -u); do \
+		echo "$(DKMS) remove message_slot/$$v --all"; \
+		$(DKMS) remove message_slot/$$v --all || exit 1; \
+	done
+	@for d in /usr/src/message_slot-*; do \
+		if [ -f $$d/VERSION ] && [ -f $$d/dkms.conf ]; then echo "rm -rf $$d"; rm -rf $$d; fi; \
+	done

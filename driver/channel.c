@@ -7,7 +7,9 @@
 
 #include <linux/err.h>
 #include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -179,8 +181,31 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 	return msg;
 }
 
+/*
+ * Replaces the channel's message with @msg (NULL drops it), accounts the
+ * change and frees the old message once no reader can hold it. Each old
+ * message comes back from exactly one xchg(), so it is accounted and freed
+ * exactly once however many writers and clears race.
+ */
+static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
+			       struct ms_message *msg)
+{
+	struct ms_message *old;
+	long bytes = msg ? msg->len : 0;
+
+	old = unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
+	if (old)
+		bytes -= old->len;
+	if (!old != !msg)
+		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
+	this_cpu_add(slot->stats->bytes, bytes);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
 /**
  * ms_channel_publish() - make @msg the channel's message
+ * @slot: the slot that holds @ch
  * @ch: the channel, held by the caller's file
  * @msg: a complete message from ms_message_from_user()
  *
@@ -190,13 +215,77 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
  *
  * Context: any process context; lockless.
  */
-void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg)
+void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+			struct ms_message *msg)
 {
-	struct ms_message *old;
+	int cpu = get_cpu();
+	struct ms_stats *stats = per_cpu_ptr(slot->stats, cpu);
+	u64 n = stats->writes + 1;
 
-	old = unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
-	if (old)
-		kfree_rcu(old, rcu);
+	/* This CPU's n-th message: unique in the slot, without a shared line. */
+	WRITE_ONCE(stats->writes, n);
+	msg->seq = n * nr_cpu_ids + cpu;
+	put_cpu();
+	ms_channel_replace(slot, ch, msg);
+	ms_slot_wake_pollers(slot, ch);
+}
+
+/* Walks at most this many channels per RCU read section. */
+#define MS_CLEAR_BATCH 1024
+
+/*
+ * One pass of ms_channel_table_clear(). Returns how many channels it
+ * removed. Removing the walker's current entry may make the walk skip the
+ * next one when it resumes, hence the caller's loop; it ends because no
+ * channel can be inserted while the caller holds the slot's lock.
+ */
+static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
+{
+	struct rhashtable_iter iter;
+	unsigned long removed = 0, seen = 0;
+	struct ms_channel *ch;
+
+	rhashtable_walk_enter(&slot->channels, &iter);
+	rhashtable_walk_start(&iter);
+	while ((ch = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
+			continue;
+		if (rcu_access_pointer(ch->msg))
+			ms_channel_replace(slot, ch, NULL);
+		if (!ch->users) {
+			rhashtable_remove_fast(&slot->channels, &ch->node,
+					       ms_channel_params);
+			call_rcu(&ch->rcu, ms_channel_free_rcu);
+			removed++;
+		}
+		if (++seen % MS_CLEAR_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return removed;
+}
+
+/**
+ * ms_channel_table_clear() - drop every message of a slot
+ * @slot: the slot
+ *
+ * Channels that an open file has selected stay (without a message); all
+ * others are freed. Readers and writers are never blocked: a write racing
+ * the clear either lands before it (and is dropped) or after it (and
+ * stays).
+ *
+ * Context: process context, may sleep; takes @slot->lock.
+ */
+void ms_channel_table_clear(struct ms_slot *slot)
+{
+	mutex_lock(&slot->lock);
+	while (ms_channel_clear_pass(slot))
+		;
+	mutex_unlock(&slot->lock);
 }
 
 /**
@@ -204,12 +293,14 @@ void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg)
  * @ch: the channel
  * @buf: a kernel buffer of at least BUF_LEN bytes
  * @size: how many bytes the caller can take
+ * @seq: set to the message's sequence number
  *
  * Context: inside rcu_read_lock(), which also keeps @ch alive.
  * Return: the message length, -EWOULDBLOCK if the channel holds no
  * message, -ENOSPC if it does not fit in @size bytes.
  */
-ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size)
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
+				u64 *seq)
 {
 	struct ms_message *msg = rcu_dereference(ch->msg);
 
@@ -218,5 +309,6 @@ ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size)
 	if (size < msg->len)
 		return -ENOSPC;
 	memcpy(buf, msg->data, msg->len);
+	*seq = msg->seq;
 	return msg->len;
 }

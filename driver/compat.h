@@ -14,4 +14,11 @@
 #define __counted_by(member)
 #endif
 
+/* struct class's devnode() takes a const device since 6.2. */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define MS_DEVNODE_CONST const
+#else
+#define MS_DEVNODE_CONST
+#endif
+
 #endif /* _MESSAGE_SLOT_COMPAT_H */

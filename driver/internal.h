@@ -9,10 +9,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/message_slot.h>
 
 #include "compat.h"
@@ -20,8 +23,10 @@
 /**
  * DOC: Theory of operation
  *
- * Objects. A *slot* (struct ms_slot) exists per minor that has been opened
- * and lives until the module is unloaded. It owns a hash table of
+ * Objects. A *slot* (struct ms_slot) exists per minor that has a device
+ * (the first ``slots`` minors, and those the control node adds) or that has
+ * been opened through a node made with mknod. It lives until the control
+ * node removes its device or the module is unloaded. It owns a hash table of
  * *channels* (struct ms_channel), keyed by the 32-bit channel id. A channel
  * points to its current *message* (struct ms_message), one allocation
  * holding the length and the bytes. Every open file has a struct ms_file
@@ -44,10 +49,30 @@
  * stack buffer, and copies that to user space after the section ends. A
  * reader therefore sees one whole message, never a torn or freed one.
  *
+ * Slot lifetime. A slot is reference counted (@ref): the table of slots
+ * holds one reference, every open file one and every open debugfs dump one;
+ * the last put frees the channel table. Removing a slot unlinks it, removes
+ * its device and debugfs file, frees its messages, then drops the table's
+ * reference.
+ *
+ * Notification. Every message carries a sequence number unique within its
+ * slot; a file remembers the number of the last message it read. poll()
+ * reports EPOLLIN while its channel's message has another number. A file
+ * that has polled once is on its slot's @pollers list with its own wait
+ * queue, so a write wakes exactly the files whose channel it changed, and
+ * epoll entries never outlive the queue they sit on (the file's own).
+ *
+ * Statistics are per-CPU counters updated from the result of each xchg(),
+ * so their sums are exact after any sequence of operations and reading them
+ * never walks the channels.
+ *
  * Lock order, outermost first:
  *   ms_file.lock  ->  ms_slot.lock
+ *   ms_slot.poll_lock  ->  wait queue locks
+ *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
- * @open_files; it nests with no other lock.
+ * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
+ * it, so removing files under it cannot deadlock.
  * ms_slot.lock guards insertions into and removals from the channel table
  * and every channel's @users. ms_file.lock serialises ioctl() and write()
  * on one open file, so a write never publishes into a channel that the
@@ -63,6 +88,7 @@
 /**
  * struct ms_message - one stored message
  * @rcu: defers the free until no reader can still hold a pointer
+ * @seq: sequence number, unique within the slot and never 0
  * @len: number of bytes in @data, 1..BUF_LEN
  * @data: the message bytes
  *
@@ -70,6 +96,7 @@
  */
 struct ms_message {
 	struct rcu_head rcu;
+	u64 seq;
 	u32 len;
 	u8 data[] __counted_by(len);
 };
@@ -91,15 +118,46 @@ struct ms_channel {
 };
 
 /**
+ * struct ms_stats - a slot's statistics, or one CPU's share of them
+ * @channels: channels holding a message
+ * @bytes: bytes stored in those messages
+ * @writes: messages written since the slot was created; on one CPU it
+ *	also numbers that CPU's messages (see ms_channel_publish())
+ * @reads: messages read since the slot was created
+ *
+ * A slot keeps one per CPU, updated with this_cpu_*(); a CPU's share of
+ * @channels or @bytes may be negative, their sum over all CPUs is exact.
+ */
+struct ms_stats {
+	long channels;
+	long bytes;
+	u64 writes;
+	u64 reads;
+};
+
+/**
  * struct ms_slot - the state of one minor
+ * @ref: references: the slot table, open files, open debugfs dumps
  * @minor: the minor number this slot serves
  * @open_files: open files on this slot; ms_slots_lock
+ * @dev: the slot's device in class message_slot, or NULL for a slot
+ *	reached only through mknod; ms_slots_lock
+ * @debugfs: the slot's debugfs dump file
+ * @stats: per-CPU statistics
+ * @poll_lock: guards @pollers
+ * @pollers: files that have polled, by ms_file.poll_node
  * @lock: guards @channels membership and every channel's @users
  * @channels: the channel table, an rhashtable keyed by channel id
  */
 struct ms_slot {
+	struct kref ref;
 	unsigned int minor;
 	unsigned int open_files;
+	struct device *dev;
+	struct dentry *debugfs;
+	struct ms_stats __percpu *stats;
+	spinlock_t poll_lock;		/* @pollers */
+	struct list_head pollers;
 	struct mutex lock;		/* channel membership and @users */
 	struct rhashtable channels;
 };
@@ -110,26 +168,60 @@ struct ms_slot {
  * @lock: serialises channel changes and writes on this file
  * @channel: the selected channel, NULL until the first MSG_SLOT_CHANNEL;
  *	set under @lock, read under RCU
+ * @seen: sequence number of the last message read on @channel, 0 if none
+ * @wait: where poll() waits on this file
+ * @poll_node: link in the slot's pollers, once the file has polled;
+ *	ms_slot.poll_lock
  */
 struct ms_file {
 	struct ms_slot *slot;
 	struct mutex lock;		/* ioctl() against write() */
 	struct ms_channel __rcu *channel;
+	u64 seen;
+	wait_queue_head_t wait;
+	struct list_head poll_node;
 };
+
+/* main.c */
+extern dev_t ms_devt;
 
 /* channel.c */
 int ms_channel_cache_create(void);
 void ms_channel_cache_destroy(void);
 int ms_channel_table_init(struct ms_slot *slot);
 void ms_channel_table_destroy(struct ms_slot *slot);
+void ms_channel_table_clear(struct ms_slot *slot);
 struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
-void ms_channel_publish(struct ms_channel *ch, struct ms_message *msg);
-ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size);
+void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+			struct ms_message *msg);
+ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
+				u64 *seq);
 
 /* slot.c */
 extern const struct file_operations ms_fops;
+struct ms_slot *ms_slot_find(unsigned int minor);
+void ms_slot_put(struct ms_slot *slot);
+int ms_slot_add(unsigned int minor);
+int ms_slot_remove(unsigned int minor);
 void ms_slots_destroy(void);
+void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum);
+void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch);
+
+/* control.c */
+int ms_control_register(void);
+void ms_control_unregister(void);
+
+/* sysfs.c */
+int ms_class_register(void);
+void ms_class_unregister(void);
+struct device *ms_slot_device_create(struct ms_slot *slot);
+
+/* debugfs.c */
+void ms_debugfs_init(void);
+void ms_debugfs_exit(void);
+void ms_debugfs_add_slot(struct ms_slot *slot);
+void ms_debugfs_remove_slot(struct ms_slot *slot);
 
 #endif /* _MESSAGE_SLOT_INTERNAL_H */

@@ -19,8 +19,13 @@ static int major = MAJOR_NUM;
 module_param(major, int, 0444);
 MODULE_PARM_DESC(major, "Major device number (default 235, 0 = pick a free one)");
 
+/* Like loop's max_loop: devices made at load; the control node adds more. */
+static unsigned int slots = 4;
+module_param(slots, uint, 0444);
+MODULE_PARM_DESC(slots, "Slot devices created at load, /dev/message_slot/slot0.. (default 4, at most 256)");
+
 static struct cdev ms_cdev;
-static dev_t ms_devt;
+dev_t ms_devt;
 
 static int ms_region_register(void)
 {
@@ -42,10 +47,30 @@ static int ms_region_register(void)
 	return err;
 }
 
+/* Creates the devices of slots 0..slots-1. */
+static int ms_slots_create(void)
+{
+	unsigned int minor;
+	int err;
+
+	for (minor = 0; minor < slots; minor++) {
+		err = ms_slot_add(minor);
+		if (err < 0) {
+			pr_err("cannot create slot%u: %d\n", minor, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int __init ms_init(void)
 {
 	int err;
 
+	if (slots > MS_MINORS) {
+		pr_err("slots=%u is more than %d\n", slots, MS_MINORS);
+		return -EINVAL;
+	}
 	err = ms_channel_cache_create();
 	if (err) {
 		pr_err("cannot create the channel cache: %d\n", err);
@@ -54,18 +79,39 @@ static int __init ms_init(void)
 	err = ms_region_register();
 	if (err)
 		goto err_cache;
+	err = ms_class_register();
+	if (err) {
+		pr_err("cannot register the device class: %d\n", err);
+		goto err_region;
+	}
+	ms_debugfs_init();
 
 	cdev_init(&ms_cdev, &ms_fops);
 	ms_cdev.owner = THIS_MODULE;
 	err = cdev_add(&ms_cdev, ms_devt, MS_MINORS);
 	if (err) {
 		pr_err("cannot add the character device: %d\n", err);
-		goto err_region;
+		goto err_debugfs;
+	}
+	err = ms_slots_create();
+	if (err)
+		goto err_slots;
+	err = ms_control_register();
+	if (err) {
+		pr_err("cannot register the control node: %d\n", err);
+		goto err_slots;
 	}
 
-	pr_info("registered on major %d\n", MAJOR(ms_devt));
+	pr_info("version %s on major %d with %u slot devices\n", MS_VERSION,
+		MAJOR(ms_devt), slots);
 	return 0;
 
+err_slots:
+	cdev_del(&ms_cdev);
+	ms_slots_destroy();
+err_debugfs:
+	ms_debugfs_exit();
+	ms_class_unregister();
 err_region:
 	unregister_chrdev_region(ms_devt, MS_MINORS);
 err_cache:
@@ -75,9 +121,12 @@ err_cache:
 
 static void __exit ms_exit(void)
 {
+	ms_control_unregister();
 	cdev_del(&ms_cdev);
-	unregister_chrdev_region(ms_devt, MS_MINORS);
 	ms_slots_destroy();
+	ms_debugfs_exit();
+	ms_class_unregister();
+	unregister_chrdev_region(ms_devt, MS_MINORS);
 	ms_channel_cache_destroy();
 }
 

@@ -5,12 +5,17 @@
  */
 #include "internal.h"
 
+#include <linux/device.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/lockdep.h>
+#include <linux/percpu.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
-/* Slots by minor, created on first open; guarded by ms_slots_lock. */
+/* Slots by minor; guarded by ms_slots_lock. */
 static struct ms_slot *ms_slots[MS_MINORS];
 static DEFINE_MUTEX(ms_slots_lock);
 
@@ -20,21 +25,77 @@ static struct ms_slot *ms_slot_create(unsigned int minor)
 
 	slot = kzalloc(sizeof(*slot), GFP_KERNEL);
 	if (!slot)
-		return ERR_PTR(-ENOMEM);
+		return NULL;
+	slot->stats = alloc_percpu(struct ms_stats);
+	if (!slot->stats)
+		goto err_slot;
+	if (ms_channel_table_init(slot))
+		goto err_stats;
+	kref_init(&slot->ref);
 	slot->minor = minor;
+	spin_lock_init(&slot->poll_lock);
+	INIT_LIST_HEAD(&slot->pollers);
 	mutex_init(&slot->lock);
-	if (ms_channel_table_init(slot)) {
-		kfree(slot);
-		return ERR_PTR(-ENOMEM);
-	}
+	ms_debugfs_add_slot(slot);
+	return slot;
+
+err_stats:
+	free_percpu(slot->stats);
+err_slot:
+	kfree(slot);
+	return NULL;
+}
+
+static void ms_slot_release(struct kref *ref)
+{
+	struct ms_slot *slot = container_of(ref, struct ms_slot, ref);
+
+	ms_channel_table_destroy(slot);
+	mutex_destroy(&slot->lock);
+	free_percpu(slot->stats);
+	kfree(slot);
+}
+
+/**
+ * ms_slot_put() - drop a reference to a slot
+ * @slot: the slot
+ *
+ * The last reference frees the slot with its channels and messages.
+ *
+ * Context: process context, may sleep.
+ */
+void ms_slot_put(struct ms_slot *slot)
+{
+	kref_put(&slot->ref, ms_slot_release);
+}
+
+/**
+ * ms_slot_find() - take a reference to the slot of a minor
+ * @minor: the minor, 0..255
+ *
+ * Context: process context, may sleep; takes ms_slots_lock.
+ * Return: the slot, to be released with ms_slot_put(), or NULL if no
+ * slot exists for @minor.
+ */
+struct ms_slot *ms_slot_find(unsigned int minor)
+{
+	struct ms_slot *slot;
+
+	mutex_lock(&ms_slots_lock);
+	slot = ms_slots[minor];
+	if (slot)
+		kref_get(&slot->ref);
+	mutex_unlock(&ms_slots_lock);
 	return slot;
 }
 
-static void ms_slot_free(struct ms_slot *slot)
+/* Finds or creates the slot of @minor; the caller holds ms_slots_lock. */
+static struct ms_slot *ms_slot_get_locked(unsigned int minor)
 {
-	ms_channel_table_destroy(slot);
-	mutex_destroy(&slot->lock);
-	kfree(slot);
+	lockdep_assert_held(&ms_slots_lock);
+	if (!ms_slots[minor])
+		ms_slots[minor] = ms_slot_create(minor);
+	return ms_slots[minor];
 }
 
 /* Finds or creates the slot of @minor and counts one more open file. */
@@ -43,14 +104,11 @@ static struct ms_slot *ms_slot_open(unsigned int minor)
 	struct ms_slot *slot;
 
 	mutex_lock(&ms_slots_lock);
-	slot = ms_slots[minor];
-	if (!slot) {
-		slot = ms_slot_create(minor);
-		if (!IS_ERR(slot))
-			ms_slots[minor] = slot;
-	}
-	if (!IS_ERR(slot))
+	slot = ms_slot_get_locked(minor);
+	if (slot) {
+		kref_get(&slot->ref);
 		slot->open_files++;
+	}
 	mutex_unlock(&ms_slots_lock);
 	return slot;
 }
@@ -60,23 +118,142 @@ static void ms_slot_close(struct ms_slot *slot)
 	mutex_lock(&ms_slots_lock);
 	slot->open_files--;
 	mutex_unlock(&ms_slots_lock);
+	ms_slot_put(slot);
+}
+
+/* The lowest minor without a device, or -ENOSPC. */
+static int ms_slot_free_minor(void)
+{
+	unsigned int minor;
+
+	for (minor = 0; minor < MS_MINORS; minor++)
+		if (!ms_slots[minor] || !ms_slots[minor]->dev)
+			return minor;
+	return -ENOSPC;
 }
 
 /**
- * ms_slots_destroy() - free every slot with all its channels and messages
+ * ms_slot_add() - create the device of a slot
+ * @minor: the minor, or MSG_SLOT_ANY_MINOR for the lowest free one
  *
- * Context: module exit; no slot is open (the module is pinned while one
- * is) and no new open can arrive (the cdev is gone).
+ * A slot already opened through a mknod node keeps its messages: the new
+ * device is one more way to reach it.
+ *
+ * Context: process context, may sleep; takes ms_slots_lock.
+ * Return: the minor; -EINVAL for a minor out of range, -EEXIST if the
+ * slot has a device, -ENOSPC if every minor has one, -ENOMEM.
+ */
+int ms_slot_add(unsigned int minor)
+{
+	struct ms_slot *slot;
+	struct device *dev;
+	int ret;
+
+	if (minor != MSG_SLOT_ANY_MINOR && minor >= MS_MINORS)
+		return -EINVAL;
+	mutex_lock(&ms_slots_lock);
+	ret = minor == MSG_SLOT_ANY_MINOR ? ms_slot_free_minor() : minor;
+	if (ret < 0)
+		goto out;
+	slot = ms_slot_get_locked(ret);
+	if (!slot) {
+		ret = -ENOMEM;
+	} else if (slot->dev) {
+		ret = -EEXIST;
+	} else {
+		dev = ms_slot_device_create(slot);
+		if (IS_ERR(dev))
+			ret = PTR_ERR(dev);
+		else
+			slot->dev = dev;
+	}
+out:
+	mutex_unlock(&ms_slots_lock);
+	return ret;
+}
+
+/**
+ * ms_slot_remove() - remove the device of a slot and free its messages
+ * @minor: the minor
+ *
+ * Like loop-control: refused while open; the slot is hidden first (a later
+ * open through a mknod node starts a new, empty slot), its files are
+ * removed while the lock keeps the names from being reused, and its
+ * memory goes with the last reference.
+ *
+ * Context: process context, may sleep; takes ms_slots_lock.
+ * Return: 0; -EINVAL for a minor out of range, -ENODEV if the slot has no
+ * device, -EBUSY while a file has the slot open.
+ */
+int ms_slot_remove(unsigned int minor)
+{
+	struct ms_slot *slot;
+
+	if (minor >= MS_MINORS)
+		return -EINVAL;
+	mutex_lock(&ms_slots_lock);
+	slot = ms_slots[minor];
+	if (!slot || !slot->dev) {
+		mutex_unlock(&ms_slots_lock);
+		return -ENODEV;
+	}
+	if (slot->open_files) {
+		mutex_unlock(&ms_slots_lock);
+		return -EBUSY;
+	}
+	ms_slots[minor] = NULL;
+	device_unregister(slot->dev);
+	slot->dev = NULL;
+	ms_debugfs_remove_slot(slot);
+	mutex_unlock(&ms_slots_lock);
+
+	ms_channel_table_clear(slot);
+	ms_slot_put(slot);
+	return 0;
+}
+
+/**
+ * ms_slots_destroy() - remove every slot, its device and its messages
+ *
+ * Context: module exit; no slot or debugfs file is open (either pins the
+ * module) and no new open can arrive (the cdev is gone).
  */
 void ms_slots_destroy(void)
 {
 	unsigned int minor;
 
 	for (minor = 0; minor < MS_MINORS; minor++) {
-		if (ms_slots[minor]) {
-			ms_slot_free(ms_slots[minor]);
-			ms_slots[minor] = NULL;
-		}
+		struct ms_slot *slot = ms_slots[minor];
+
+		if (!slot)
+			continue;
+		ms_slots[minor] = NULL;
+		if (slot->dev)
+			device_unregister(slot->dev);
+		ms_debugfs_remove_slot(slot);
+		ms_slot_put(slot);
+	}
+}
+
+/**
+ * ms_slot_stats() - sum a slot's per-CPU statistics
+ * @slot: the slot
+ * @sum: filled with the totals
+ *
+ * Context: any context.
+ */
+void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct ms_stats *s = per_cpu_ptr(slot->stats, cpu);
+
+		sum->channels += READ_ONCE(s->channels);
+		sum->bytes += READ_ONCE(s->bytes);
+		sum->writes += READ_ONCE(s->writes);
+		sum->reads += READ_ONCE(s->reads);
 	}
 }
 
@@ -90,11 +267,13 @@ static int ms_open(struct inode *inode, struct file *file)
 	if (!mf)
 		return -ENOMEM;
 	mf->slot = ms_slot_open(minor);
-	if (IS_ERR(mf->slot)) {
+	if (!mf->slot) {
 		kfree(mf);
 		return -ENOMEM;
 	}
 	mutex_init(&mf->lock);
+	init_waitqueue_head(&mf->wait);
+	INIT_LIST_HEAD(&mf->poll_node);
 	file->private_data = mf;
 	/* A slot has no file position: read() and write() ignore it. */
 	return stream_open(inode, file);
@@ -106,6 +285,11 @@ static int ms_release(struct inode *inode, struct file *file)
 	/* The last reference to the file is going: nobody else uses @mf. */
 	struct ms_channel *ch = rcu_dereference_protected(mf->channel, true);
 
+	if (!list_empty(&mf->poll_node)) {
+		spin_lock(&mf->slot->poll_lock);
+		list_del(&mf->poll_node);
+		spin_unlock(&mf->slot->poll_lock);
+	}
 	if (ch)
 		ms_channel_put(mf->slot, ch);
 	ms_slot_close(mf->slot);
@@ -129,9 +313,12 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 		err = PTR_ERR(ch);
 		goto out;
 	}
+	WRITE_ONCE(mf->seen, 0);
 	rcu_assign_pointer(mf->channel, ch);
 	if (old)
 		ms_channel_put(mf->slot, old);
+	/* A poller of this file may now have something to read. */
+	wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
 out:
 	mutex_unlock(&mf->lock);
 	return err;
@@ -152,6 +339,7 @@ static ssize_t ms_write(struct file *file, const char __user *buf,
 			size_t count, loff_t *ppos)
 {
 	struct ms_file *mf = file->private_data;
+	struct ms_channel *ch;
 	struct ms_message *msg;
 
 	/* A file's channel, once set, is never unset: checking early is safe. */
@@ -164,9 +352,8 @@ static ssize_t ms_write(struct file *file, const char __user *buf,
 		return PTR_ERR(msg);
 
 	mutex_lock(&mf->lock);
-	ms_channel_publish(rcu_dereference_protected(mf->channel,
-						     lockdep_is_held(&mf->lock)),
-			   msg);
+	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
+	ms_channel_publish(mf->slot, ch, msg);
 	mutex_unlock(&mf->lock);
 	return count;
 }
@@ -178,17 +365,75 @@ static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 	struct ms_channel *ch;
 	u8 data[BUF_LEN];
 	ssize_t len;
+	u64 seq;
 
 	rcu_read_lock();
 	ch = rcu_dereference(mf->channel);
-	len = ch ? ms_channel_copy_message(ch, data, count) : -EINVAL;
+	len = ch ? ms_channel_copy_message(ch, data, count, &seq) : -EINVAL;
 	rcu_read_unlock();
 	if (len < 0)
 		return len;
 	/* Outside the RCU section: copy_to_user() may fault and sleep. */
 	if (copy_to_user(buf, data, len))
 		return -EINVAL;
+	WRITE_ONCE(mf->seen, seq);
+	this_cpu_inc(mf->slot->stats->reads);
 	return len;
+}
+
+/**
+ * ms_slot_wake_pollers() - wake the pollers of a channel that changed
+ * @slot: the slot
+ * @ch: the channel that has a new message
+ *
+ * Costs one load when nobody polls the slot; otherwise it visits the
+ * slot's pollers and wakes only those whose file has @ch selected.
+ *
+ * Context: process context; takes @slot->poll_lock.
+ */
+void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch)
+{
+	struct ms_file *mf;
+
+	/* The caller's xchg() ordered the message before this load. */
+	if (list_empty(&slot->pollers))
+		return;
+	spin_lock(&slot->poll_lock);
+	list_for_each_entry(mf, &slot->pollers, poll_node)
+		if (rcu_access_pointer(mf->channel) == ch)
+			wake_up_interruptible_poll(&mf->wait,
+						   EPOLLIN | EPOLLRDNORM);
+	spin_unlock(&slot->poll_lock);
+}
+
+static __poll_t ms_poll(struct file *file, poll_table *wait)
+{
+	struct ms_file *mf = file->private_data;
+	struct ms_message *msg;
+	struct ms_channel *ch;
+	__poll_t mask = 0;
+
+	if (list_empty_careful(&mf->poll_node)) {
+		spin_lock(&mf->slot->poll_lock);
+		if (list_empty(&mf->poll_node))
+			list_add(&mf->poll_node, &mf->slot->pollers);
+		spin_unlock(&mf->slot->poll_lock);
+		/* Writers that miss us on the list must be seen below. */
+		smp_mb();
+	}
+	poll_wait(file, &mf->wait, wait);
+
+	rcu_read_lock();
+	ch = rcu_dereference(mf->channel);
+	if (ch) {
+		/* A write succeeds whenever a channel is selected. */
+		mask |= EPOLLOUT | EPOLLWRNORM;
+		msg = rcu_dereference(ch->msg);
+		if (msg && msg->seq != READ_ONCE(mf->seen))
+			mask |= EPOLLIN | EPOLLRDNORM;
+	}
+	rcu_read_unlock();
+	return mask;
 }
 
 const struct file_operations ms_fops = {
@@ -197,6 +442,7 @@ const struct file_operations ms_fops = {
 	.release = ms_release,
 	.read = ms_read,
 	.write = ms_write,
+	.poll = ms_poll,
 	.unlocked_ioctl = ms_ioctl,
 	/* The argument is a value, not a pointer: no translation needed. */
 	.compat_ioctl = ms_ioctl,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -81,9 +82,8 @@ void slot_error(const char *prog, const char *object, const char *what,
 		strerror(errnum));
 }
 
-/* Opens @path and selects @channel; on failure reports and returns -1. */
-static int slot_open_channel(const char *prog, const char *path,
-			     const char *channel, int flags)
+int slot_open_channel(const char *prog, const char *path, const char *channel,
+		      int flags)
 {
 	unsigned int id;
 	int fd;
@@ -147,4 +147,62 @@ int slot_recv(const char *prog, const char *path, const char *channel)
 		return SLOT_EXIT_FAILURE;
 	}
 	return SLOT_EXIT_OK;
+}
+
+int slot_parse_minor(const char *text, unsigned int *minor)
+{
+	unsigned long long value;
+	char *end;
+
+	/* Digits only: no sign, no blanks, no hexadecimal. */
+	if (text[0] < '0' || text[0] > '9')
+		goto invalid;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || *end != '\0' || value >= MSG_SLOT_ANY_MINOR)
+		goto invalid;
+	*minor = (unsigned int)value;
+	return 0;
+invalid:
+	errno = EINVAL;
+	return -1;
+}
+
+int slot_control(int fd, unsigned long request, unsigned int minor)
+{
+	/* flags and reserved must be zero: the driver refuses anything else. */
+	struct msg_slot_ctl ctl = { .minor = minor };
+
+	return ioctl(fd, request, &ctl);
+}
+
+void slot_print_escaped(FILE *out, const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] >= 0x20 && buf[i] < 0x7f && buf[i] != '\\')
+			putc(buf[i], out);
+		else
+			fprintf(out, "\\x%02x", buf[i]);
+	}
+}
+
+ssize_t slot_wait_message(int fd, void *buf, size_t size)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		ssize_t n;
+
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		n = slot_read_message(fd, buf, size);
+		/* Cleared between poll() and read(): wait for the next one. */
+		if (n >= 0 || errno != EWOULDBLOCK)
+			return n;
+	}
 }

@@ -14,6 +14,7 @@
 #   tests/guest/lifecycle.sh -l         list the tests
 #   tests/guest/lifecycle.sh NAME...    run only these tests
 
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
 cd "${MS_WORK:-/work}" || exit 1
 
 TESTS="
@@ -28,16 +29,8 @@ insmod_twice_refused
 init_failure_leaves_nothing_registered
 "
 
-diag() {
-	echo "# $*"
-}
-
-loaded() {
-	grep -q '^message_slot ' /proc/modules
-}
-
 # Leaves the module unloaded and /dev/slot0 gone, whatever a test left.
-reset() {
+tap_reset() {
 	exec 3<&- 2>/dev/null
 	if [ -n "$holder" ]; then
 		kill "$holder" 2>/dev/null
@@ -239,41 +232,9 @@ t_init_failure_leaves_nothing_registered() {
 
 # --- main ------------------------------------------------------------------
 
-if [ "$1" = -l ]; then
-	for t in $TESTS; do echo "$t"; done
-	exit 0
-fi
-if [ $# -gt 0 ]; then
-	for want in "$@"; do
-		case " $(echo $TESTS) " in
-		*" $want "*) ;;
-		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
-		esac
-	done
-	TESTS="$*"
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-lifecycle.XXXXXX") || exit 1
 nodes=$(mktemp -d /dev/ms-lifecycle.XXXXXX) || exit 1
 holder=
-trap 'reset; rm -rf "$tmp" "$nodes"' EXIT
+trap 'tap_reset; rm -rf "$tmp" "$nodes"' EXIT
 
-set -- $TESTS
-echo "TAP version 13"
-echo "1..$#"
-reset
-# The counters' names are the runner's own: tests may use any other.
-tap_num=0
-tap_failed=0
-for tap_test in $TESTS; do
-	tap_num=$((tap_num + 1))
-	if "t_$tap_test"; then
-		echo "ok $tap_num $tap_test"
-	else
-		echo "not ok $tap_num $tap_test"
-		tap_failed=$((tap_failed + 1))
-	fi
-	reset
-done
-diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
-[ "$tap_failed" -eq 0 ]
+tap_main "$@"

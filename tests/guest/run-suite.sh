@@ -4,11 +4,12 @@
 # run-suite.sh - the whole message_slot suite, inside a QEMU guest: the
 # payload of vm/run-vm (root, busybox sh, cwd /work).
 #
-# /work holds message_slot.ko, message_sender, message_reader and tests/
-# (with the core test programs built in tests/build/).  The suite loads
-# the module, runs every core test program and tests/programs, unloads the
-# module (timed: it then holds every channel the tests made, over 2^21),
-# then runs tests/guest/lifecycle.sh, which loads and unloads it itself.
+# /work holds message_slot.ko, message_sender, message_reader, slotctl and
+# tests/ (with the core test programs built in tests/build/).  The suite
+# loads the module, runs every core test program and tests/programs,
+# unloads the module (timed: it then holds every channel the tests made,
+# over 2^21), then runs tests/guest/lifecycle.sh, poll_rmmod.sh, params.sh
+# and tests/programs/test_slotctl.sh, which load and unload it themselves.
 # All TAP is relayed as it comes; the last line is exactly
 #
 #	SUITE: N passed, M failed
@@ -21,7 +22,7 @@
 # use it too), HARNESS_TIMEOUT_SCALE (multiplies the C tests' timeouts).
 #
 #   vm/run-vm --kernel /boot/vmlinuz-$V --add message_slot.ko \
-#       --add message_sender --add message_reader --add tests \
+#       --add message_sender --add message_reader --add slotctl --add tests \
 #       --payload tests/guest/run-suite.sh
 
 work=${MS_WORK:-/work}
@@ -107,6 +108,12 @@ else
 fi
 
 run_tap guest/lifecycle.sh sh "$tests/guest/lifecycle.sh"
+run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
+run_tap guest/params.sh sh "$tests/guest/params.sh"
+run_tap programs/test_slotctl.sh sh "$tests/programs/test_slotctl.sh"
+if loaded; then
+	fail "message_slot still loaded after the suite"
+fi
 
 echo "SUITE: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

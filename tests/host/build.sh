@@ -8,19 +8,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-fails=0
-
-result() { # result STATUS NAME [DIAGNOSTIC-FILE]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		fails=$((fails + 1))
-		echo "not ok $n $2"
-		[ -n "${3-}" ] && sed 's/^/# /' "$3" | tail -n 20
-	fi
-}
+. "$top/tests/lib/result.sh"
 
 # A copy of the source tree without build products, as a fresh clone has.
 src=$work/src
@@ -64,5 +52,4 @@ for std in c90 c11; do
 done
 result $st "uapi_header_compiles_as_c90_and_c11_pedantic" "$work/hdr.log"
 
-echo "# host: $((n - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+summary host

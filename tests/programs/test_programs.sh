@@ -16,6 +16,8 @@
 # used, default 77), MS_NODE_DIR (where the node is made, default /dev: it
 # must allow device nodes, which a nodev /tmp does not).
 
+. "$(dirname "$0")/../lib/tap.sh" || exit 1
+
 SENDER=${SENDER:-/work/message_sender}
 READER=${READER:-/work/message_reader}
 MAJOR=${MS_MAJOR:-235}
@@ -47,24 +49,6 @@ reader_wrong_argc
 "
 
 # --- helpers -----------------------------------------------------------
-
-diag() {
-	echo "# $*"
-}
-
-# Shows a file's bytes as "# " lines (at most 8 lines of od).
-show() { # show LABEL FILE
-	diag "$1 ($(wc -c <"$2") bytes):"
-	od -c "$2" | head -n 8 | sed 's/^/#   /'
-}
-
-# run CMD ARGS...: runs the command with stdout in $out and stderr in $err;
-# sets $rc.  Arguments pass through untouched.
-run() {
-	"$@" >"$out" 2>"$err" </dev/null
-	rc=$?
-	return 0
-}
 
 # Describes the last run, for a failing check.
 explain() {
@@ -276,20 +260,6 @@ t_reader_wrong_argc() {
 
 # --- main ------------------------------------------------------------------
 
-if [ "$1" = -l ]; then
-	for t in $TESTS; do echo "$t"; done
-	exit 0
-fi
-if [ $# -gt 0 ]; then
-	for want in "$@"; do
-		case " $(echo $TESTS) " in
-		*" $want "*) ;;
-		*) echo "$0: no test named '$want'" >&2; exit 2 ;;
-		esac
-	done
-	TESTS="$*"
-fi
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-programs.XXXXXX") || exit 1
 nodedir=$(mktemp -d "${MS_NODE_DIR:-/dev}/ms-programs.XXXXXX") || exit 1
 trap 'rm -rf "$tmp" "$nodedir"' EXIT
@@ -297,27 +267,13 @@ out=$tmp/stdout
 err=$tmp/stderr
 node=$nodedir/slot$MINOR
 
-set -- $TESTS
-echo "TAP version 13"
-echo "1..$#"
-if ! mknod "$node" c "$MAJOR" "$MINOR"; then
-	diag "mknod $node c $MAJOR $MINOR failed"
-fi
-for f in "$SENDER" "$READER"; do
-	[ -x "$f" ] || diag "$f: not an executable file"
-done
-
-# The counters' names are the runner's own: tests may use any other.
-tap_num=0
-tap_failed=0
-for tap_test in $TESTS; do
-	tap_num=$((tap_num + 1))
-	if "t_$tap_test"; then
-		echo "ok $tap_num $tap_test"
-	else
-		echo "not ok $tap_num $tap_test"
-		tap_failed=$((tap_failed + 1))
+tap_setup() {
+	if ! mknod "$node" c "$MAJOR" "$MINOR"; then
+		diag "mknod $node c $MAJOR $MINOR failed"
 	fi
-done
-diag "$((tap_num - tap_failed)) passed, $tap_failed failed"
-[ "$tap_failed" -eq 0 ]
+	for f in "$SENDER" "$READER"; do
+		[ -x "$f" ] || diag "$f: not an executable file"
+	done
+}
+
+tap_main "$@"

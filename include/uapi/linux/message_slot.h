@@ -27,4 +27,28 @@
  */
 #define MSG_SLOT_CHANNEL _IOW(MAJOR_NUM, 0, unsigned int)
 
+/*
+ * The control node, /dev/message_slot/control, manages slot devices. Every
+ * request takes a struct msg_slot_ctl and needs CAP_SYS_ADMIN. Requests:
+ *
+ * MSG_SLOT_CTL_ADD     create the device of slot @minor, or of the lowest
+ *                      minor without one if @minor is MSG_SLOT_ANY_MINOR;
+ *                      returns the minor
+ * MSG_SLOT_CTL_REMOVE  remove the device of slot @minor and free its
+ *                      messages; EBUSY while any file has the slot open
+ * MSG_SLOT_CTL_CLEAR   drop every message of slot @minor; open files keep
+ *                      their channels
+ */
+struct msg_slot_ctl {
+	__u32 minor;		/* slot minor, 0..255 */
+	__u32 flags;		/* must be 0 */
+	__u64 reserved;		/* must be 0 */
+};
+
+#define MSG_SLOT_ANY_MINOR 0xffffffffU
+
+#define MSG_SLOT_CTL_ADD	_IOW(MAJOR_NUM, 0x10, struct msg_slot_ctl)
+#define MSG_SLOT_CTL_REMOVE	_IOW(MAJOR_NUM, 0x11, struct msg_slot_ctl)
+#define MSG_SLOT_CTL_CLEAR	_IOW(MAJOR_NUM, 0x12, struct msg_slot_ctl)
+
 #endif /* _UAPI_LINUX_MESSAGE_SLOT_H */

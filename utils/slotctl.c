@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slotctl: the control tool of message slots, in the manner of losetup and
+ * udevadm. A table of verbs, each with its synopsis (the man page's), its
+ * help and its handler; libslot does the work: send and recv are
+ * message_sender and message_reader, the slot devices come from libudev.
+ *
+ * Data goes to stdout, diagnostics to stderr as "slotctl: OBJECT: reason".
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "slot.h"
+#include "udev.h"
+
+#ifndef MS_VERSION
+#define MS_VERSION "unknown"
+#endif
+
+static const char prog[] = "slotctl";
+
+struct verb;
+
+/* The options a verb may take, besides --help. */
+enum {
+	OPT_JSON = 1 << 0,	/* -J, --json */
+	OPT_RAW = 1 << 1,	/* -r, --raw */
+	OPT_COUNT = 1 << 2,	/* -n, --count N */
+};
+
+/* A parsed command line, as the handlers see it. */
+struct args {
+	const struct verb *verb;
+	int argc;		/* operands only */
+	char **argv;
+	bool json;
+	bool raw;
+	unsigned long count;	/* 0: no limit */
+};
+
+/*
+ * A verb. @synopsis is the man page's SYNOPSIS line after "slotctl ";
+ * @summary the line in "slotctl --help"; @help the rest of
+ * "slotctl VERB --help". @options_first: options only before the operands,
+ * so that a MESSAGE may start with '-'. @opts: the OPT_* it accepts.
+ */
+struct verb {
+	const char *name;
+	const char *synopsis;
+	const char *summary;
+	const char *help;
+	int min_args;
+	int max_args;
+	bool options_first;
+	unsigned int opts;
+	int (*run)(const struct args *a);
+};
+
+/* --- diagnostics ---------------------------------------------------- */
+
+static void report(const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "slotctl: OBJECT: <fmt>" on stderr. */
+static void report(const char *object, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s: ", prog, object);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(const struct verb *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Says what is wrong with the command line and where help is. Returns 2. */
+static int usage_error(const struct verb *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	if (v)
+		fprintf(stderr, "%s: ", v->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s%s--help'.\n", prog, v ? v->name : "",
+		v ? " " : "");
+	return SLOT_EXIT_USAGE;
+}
+
+/* Reports the option getopt_long() has just refused. Returns 2. */
+static int option_error(const struct verb *v, char **argv)
+{
+	if (optopt)
+		return usage_error(v, "invalid option -- '%c'", optopt);
+	return usage_error(v, "unrecognized option '%s'", argv[optind - 1]);
+}
+
+/*
+ * Fails unless the module is loaded: every verb that needs slot devices or
+ * the control node calls this first, so that the answer is the real one.
+ */
+static int need_module(void)
+{
+	int loaded = slot_module_loaded();
+
+	if (loaded > 0)
+		return 0;
+	if (loaded < 0)
+		slot_error(prog, "libudev", "cannot look up the module", errno);
+	else
+		fprintf(stderr, "%s: module " SLOT_MODULE " is not loaded (load it with: insmod " SLOT_MODULE ".ko or modprobe " SLOT_MODULE ")\n",
+			prog);
+	return -1;
+}
+
+/* Reports why slot_dev_lookup() or slot_resolve_minor() failed on @slot. */
+static void lookup_error(const char *slot, int err)
+{
+	if (err == ENODEV)
+		report(slot, "no such slot device");
+	else
+		report(slot, "%s", strerror(err));
+}
+
+/* Finds the slot device @slot names; reports and returns -1 if none. */
+static int find_slot(const char *slot, struct slot_dev *dev)
+{
+	if (need_module())
+		return -1;
+	if (slot_dev_lookup(slot, dev)) {
+		lookup_error(slot, errno);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The node send and recv open: a path as it is (a mknod node works with
+ * or without a device, as with message_sender), else the device's node.
+ */
+static const char *slot_path(const char *slot, struct slot_dev *dev)
+{
+	if (strchr(slot, '/'))
+		return slot;
+	if (find_slot(slot, dev))
+		return NULL;
+	if (!dev->node[0]) {
+		report(slot, "no device node");
+		return NULL;
+	}
+	return dev->node;
+}
+
+/* --- send, recv ------------------------------------------------------ */
+
+/* Reads up to @size bytes of standard input; the count or -1 with errno. */
+static ssize_t read_input(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len < size) {
+		ssize_t n = read(STDIN_FILENO, buf + len, size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+static int do_send(const struct args *a)
+{
+	/* One byte more than fits, so that the driver says "too long". */
+	char buf[BUF_LEN + 1];
+	const char *msg = a->argv[2];
+	struct slot_dev dev;
+	const char *path;
+	size_t len;
+
+	path = slot_path(a->argv[0], &dev);
+	if (!path)
+		return SLOT_EXIT_FAILURE;
+	if (!strcmp(msg, "-")) {
+		ssize_t n = read_input(buf, sizeof(buf));
+
+		if (n < 0) {
+			slot_error(prog, "standard input", "cannot read", errno);
+			return SLOT_EXIT_FAILURE;
+		}
+		msg = buf;
+		len = (size_t)n;
+	} else {
+		len = strlen(msg);
+	}
+	return slot_send(prog, path, a->argv[1], msg, len);
+}
+
+static int do_recv(const struct args *a)
+{
+	struct slot_dev dev;
+	const char *path;
+
+	path = slot_path(a->argv[0], &dev);
+	if (!path)
+		return SLOT_EXIT_FAILURE;
+	return slot_recv(prog, path, a->argv[1]);
+}
+
+/* --- watch --------------------------------------------------------- */
+
+/* Prints one message: its bytes (--raw), or escaped on a line of its own. */
+static int print_message(const struct args *a, const unsigned char *buf,
+			 size_t len)
+{
+	if (a->raw)
+		fwrite(buf, 1, len, stdout);
+	else {
+		slot_print_escaped(stdout, buf, len);
+		putchar('\n');
+	}
+	/* Each message as it arrives, also into a pipe. */
+	return fflush(stdout) ? -1 : 0;
+}
+
+static int do_watch(const struct args *a)
+{
+	unsigned char buf[BUF_LEN];
+	struct slot_dev dev;
+	unsigned long seen;
+	const char *path;
+	int fd;
+
+	path = slot_path(a->argv[0], &dev);
+	if (!path)
+		return SLOT_EXIT_FAILURE;
+	fd = slot_open_channel(prog, path, a->argv[1], O_RDONLY);
+	if (fd < 0)
+		return SLOT_EXIT_FAILURE;
+	for (seen = 0; !a->count || seen < a->count; seen++) {
+		ssize_t n = slot_wait_message(fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			slot_error(prog, path, "cannot wait for a message", errno);
+			close(fd);
+			return SLOT_EXIT_FAILURE;
+		}
+		if (print_message(a, buf, (size_t)n))
+			break;	/* close_stdout() reports it */
+	}
+	close(fd);
+	return SLOT_EXIT_OK;
+}
+
+/* --- stat: a column table that drives the text table and --json ------- */
+
+enum column_type { COL_NAME, COL_NODE, COL_MAJMIN, COL_STAT };
+
+struct column {
+	const char *header;	/* text table */
+	const char *json;	/* JSON key(s) */
+	enum column_type type;
+	enum slot_stat stat;	/* COL_STAT: which counter */
+	bool right;		/* right-aligned (numbers) */
+	const char *help;	/* "slotctl stat --help" */
+};
+
+static const struct column columns[] = {
+	{ "NAME", "name", COL_NAME, 0, false, "device name" },
+	{ "NODE", "node", COL_NODE, 0, false, "device node" },
+	{ "MAJ:MIN", "major, minor", COL_MAJMIN, 0, true,
+	  "major:minor device number" },
+	{ "CHANNELS", "channels", COL_STAT, SLOT_STAT_CHANNELS, true,
+	  "channels holding a message" },
+	{ "BYTES", "bytes", COL_STAT, SLOT_STAT_BYTES, true,
+	  "bytes in those messages" },
+	{ "WRITES", "writes", COL_STAT, SLOT_STAT_WRITES, true,
+	  "messages written since the slot was created" },
+	{ "READS", "reads", COL_STAT, SLOT_STAT_READS, true,
+	  "messages read since the slot was created" },
+	{ "OPEN", "open_files", COL_STAT, SLOT_STAT_OPEN_FILES, true,
+	  "files that have the slot open" },
+};
+
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* A cell of the text table; "-" for what is unknown. */
+static void cell_text(const struct column *c, const struct slot_dev *d,
+		      char *buf, size_t size)
+{
+	switch (c->type) {
+	case COL_NAME:
+		snprintf(buf, size, "%s", d->name);
+		break;
+	case COL_NODE:
+		snprintf(buf, size, "%s", d->node[0] ? d->node : "-");
+		break;
+	case COL_MAJMIN:
+		snprintf(buf, size, "%u:%u", d->major, d->minor);
+		break;
+	case COL_STAT:
+		if (d->stat[c->stat] < 0)
+			snprintf(buf, size, "-");
+		else
+			snprintf(buf, size, "%lld", d->stat[c->stat]);
+		break;
+	}
+}
+
+static void print_table(const struct slot_dev *devs, size_t count)
+{
+	size_t width[NCOLUMNS], i, j;
+	char cell[512];
+
+	for (j = 0; j < NCOLUMNS; j++) {
+		width[j] = strlen(columns[j].header);
+		for (i = 0; i < count; i++) {
+			cell_text(&columns[j], &devs[i], cell, sizeof(cell));
+			if (strlen(cell) > width[j])
+				width[j] = strlen(cell);
+		}
+	}
+	/* Row -1 is the header. No trailing blanks: the last cell is not padded. */
+	for (i = 0; i <= count; i++) {
+		for (j = 0; j < NCOLUMNS; j++) {
+			const char *text = cell;
+			int w = (int)width[j];
+
+			if (i == 0)
+				text = columns[j].header;
+			else
+				cell_text(&columns[j], &devs[i - 1], cell, sizeof(cell));
+			if (j)
+				putchar(' ');
+			if (columns[j].right)
+				printf("%*s", w, text);
+			else if (j + 1 < NCOLUMNS)
+				printf("%-*s", w, text);
+			else
+				fputs(text, stdout);
+		}
+		putchar('\n');
+	}
+}
+
+/* A JSON string, or null for NULL. */
+static void json_string(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_number(long long n)
+{
+	if (n < 0)
+		fputs("null", stdout);
+	else
+		printf("%lld", n);
+}
+
+static void cell_json(const struct column *c, const struct slot_dev *d)
+{
+	switch (c->type) {
+	case COL_NAME:
+		fputs("\"name\": ", stdout);
+		json_string(d->name);
+		break;
+	case COL_NODE:
+		fputs("\"node\": ", stdout);
+		json_string(d->node[0] ? d->node : NULL);
+		break;
+	case COL_MAJMIN:
+		printf("\"major\": %u, \"minor\": %u", d->major, d->minor);
+		break;
+	case COL_STAT:
+		printf("\"%s\": ", c->json);
+		json_number(d->stat[c->stat]);
+		break;
+	}
+}
+
+/* {"slots": [ one object per line ]}: valid JSON that greps well. */
+static void print_json(const struct slot_dev *devs, size_t count)
+{
+	size_t i, j;
+
+	fputs("{\"slots\": [", stdout);
+	for (i = 0; i < count; i++) {
+		fputs(i ? ",\n  {" : "\n  {", stdout);
+		for (j = 0; j < NCOLUMNS; j++) {
+			if (j)
+				fputs(", ", stdout);
+			cell_json(&columns[j], &devs[i]);
+		}
+		putchar('}');
+	}
+	fputs(count ? "\n]}\n" : "]}\n", stdout);
+}
+
+static int do_stat(const struct args *a)
+{
+	struct slot_dev one, *devs = &one;
+	size_t count = 1;
+
+	if (a->argc) {
+		if (find_slot(a->argv[0], &one))
+			return SLOT_EXIT_FAILURE;
+	} else {
+		if (need_module())
+			return SLOT_EXIT_FAILURE;
+		if (slot_dev_list(&devs, &count)) {
+			slot_error(prog, "libudev", "cannot list the slot devices",
+				   errno);
+			return SLOT_EXIT_FAILURE;
+		}
+	}
+	if (a->json)
+		print_json(devs, count);
+	else
+		print_table(devs, count);
+	if (devs != &one)
+		free(devs);
+	return SLOT_EXIT_OK;
+}
+
+/* --- add, remove, clear: requests to the control node ----------------- */
+
+/*
+ * Opens the control node, sends @request for @minor, closes. @object (the
+ * control node if NULL) and @action name what failed. Returns the
+ * driver's answer or -1, reported.
+ */
+static int control(unsigned long request, unsigned int minor,
+		   const char *object, const char *action)
+{
+	char node[256];
+	int fd, ret, err;
+
+	if (need_module())
+		return -1;
+	if (slot_control_node(node, sizeof(node))) {
+		report(SLOT_CONTROL_NAME, "no control device");
+		return -1;
+	}
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		slot_error(prog, node, "cannot open", errno);
+		return -1;
+	}
+	ret = slot_control(fd, request, minor);
+	err = errno;
+	close(fd);
+	if (!object)
+		object = node;
+	if (ret < 0) {
+		/* Privilege is about who asks, not what: no action named. */
+		if (err == EPERM)
+			report(object, "%s", strerror(err));
+		else
+			slot_error(prog, object, action, err);
+	}
+	return ret;
+}
+
+/* "slotN" for @minor, the object of the control verbs' messages. */
+static void minor_name(unsigned int minor, char *buf, size_t size)
+{
+	snprintf(buf, size, "slot%u", minor);
+}
+
+/* Parses the MINOR operand; a usage error if it is not one. */
+static int parse_minor(const struct args *a, unsigned int *minor)
+{
+	if (slot_parse_minor(a->argv[0], minor))
+		return usage_error(a->verb, "invalid minor '%s'", a->argv[0]);
+	return 0;
+}
+
+static int do_add(const struct args *a)
+{
+	unsigned int minor = MSG_SLOT_ANY_MINOR;
+	char object[32];
+	struct slot_dev dev;
+	int ret;
+
+	if (a->argc) {
+		ret = parse_minor(a, &minor);
+		if (ret)
+			return ret;
+		minor_name(minor, object, sizeof(object));
+	}
+	ret = control(MSG_SLOT_CTL_ADD, minor, a->argc ? object : NULL,
+		      "cannot add");
+	if (ret < 0)
+		return SLOT_EXIT_FAILURE;
+	/* The name the device really got, through libudev like the rest. */
+	snprintf(object, sizeof(object), "%d", ret);
+	if (!slot_dev_lookup(object, &dev))
+		printf("%s\n", dev.name);
+	else
+		printf("slot%d\n", ret);
+	return SLOT_EXIT_OK;
+}
+
+static int do_remove(const struct args *a)
+{
+	unsigned int minor;
+	char object[32];
+	int ret;
+
+	ret = parse_minor(a, &minor);
+	if (ret)
+		return ret;
+	minor_name(minor, object, sizeof(object));
+	if (control(MSG_SLOT_CTL_REMOVE, minor, object, "cannot remove") < 0)
+		return SLOT_EXIT_FAILURE;
+	return SLOT_EXIT_OK;
+}
+
+static int do_clear(const struct args *a)
+{
+	const char *slot = a->argv[0];
+	unsigned int minor;
+
+	if (need_module())
+		return SLOT_EXIT_FAILURE;
+	if (slot_resolve_minor(slot, &minor)) {
+		lookup_error(slot, errno);
+		return SLOT_EXIT_FAILURE;
+	}
+	if (control(MSG_SLOT_CTL_CLEAR, minor, slot, "cannot clear") < 0)
+		return SLOT_EXIT_FAILURE;
+	return SLOT_EXIT_OK;
+}
+
+/* --- the verbs ------------------------------------------------------- */
+
+#define SLOT_FORMS \
+	"SLOT is a path (/dev/slot0, used as it is), a device name (slot0) or a\n" \
+	"minor (0); names and minors are looked up through libudev.\n"
+
+#define HELP_OPTION \
+	"  -h, --help   show this help\n"
+
+static const struct verb verbs[] = {
+	{
+		.name = "send",
+		.synopsis = "send SLOT CHANNEL MESSAGE",
+		.summary = "store MESSAGE on a channel, like message_sender",
+		.help =
+			"Store MESSAGE, without a terminating NUL, as the message of channel\n"
+			"CHANNEL (non-zero, decimal or 0x-hexadecimal) of SLOT, replacing the\n"
+			"previous one, exactly as message_sender(1) does. MESSAGE '-' reads it\n"
+			"from standard input instead, up to 128 bytes taken as they are.\n"
+			"Options are accepted only before SLOT, so MESSAGE may start with '-'.\n\n"
+			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
+		.min_args = 3, .max_args = 3, .options_first = true,
+		.run = do_send,
+	},
+	{
+		.name = "recv",
+		.synopsis = "recv SLOT CHANNEL",
+		.summary = "print a channel's message, like message_reader",
+		.help =
+			"Print the last message of channel CHANNEL of SLOT: exactly its bytes,\n"
+			"no newline, as message_reader(1) does. The message stays.\n\n"
+			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
+		.min_args = 2, .max_args = 2, .options_first = true,
+		.run = do_recv,
+	},
+	{
+		.name = "watch",
+		.synopsis = "watch [-r|--raw] [-n|--count N] SLOT CHANNEL",
+		.summary = "print each new message of a channel as it arrives",
+		.help =
+			"Wait on channel CHANNEL of SLOT with poll(2) and print every message\n"
+			"written to it from now on, starting with the message it holds if any:\n"
+			"one per line, printable ASCII as it is and other bytes (and the\n"
+			"backslash) as \\xHH. A message replaced before it could be read is\n"
+			"skipped: only the latest counts, as for any reader.\n\n"
+			SLOT_FORMS "\nOptions:\n"
+			"  -r, --raw       print the exact bytes, with nothing added\n"
+			"  -n, --count N   stop after N messages\n" HELP_OPTION,
+		.min_args = 2, .max_args = 2, .options_first = true,
+		.opts = OPT_RAW | OPT_COUNT,
+		.run = do_watch,
+	},
+	{
+		.name = "stat",
+		.synopsis = "stat [-J|--json] [SLOT]",
+		.summary = "show slot devices and their counters",
+		.help =
+			"Show every slot device, sorted by minor, or only SLOT's: one row each\n"
+			"under a header, or with --json one JSON object:\n"
+			"{\"slots\": [{\"name\": ..., \"node\": ..., \"major\": ..., \"minor\": ...,\n"
+			"\"channels\": ..., \"bytes\": ..., \"writes\": ..., \"reads\": ...,\n"
+			"\"open_files\": ...}, ...]}\n\n"
+			SLOT_FORMS "\nOptions:\n"
+			"  -J, --json   print JSON\n" HELP_OPTION,
+		.min_args = 0, .max_args = 1, .opts = OPT_JSON,
+		.run = do_stat,
+	},
+	{
+		.name = "add",
+		.synopsis = "add [MINOR]",
+		.summary = "create a slot device",
+		.help =
+			"Create the device of slot MINOR (0..255), or of the lowest minor\n"
+			"without one, and print its name (slot4). A slot already used through\n"
+			"a mknod node keeps its messages. Needs CAP_SYS_ADMIN.\n\n"
+			"Options:\n" HELP_OPTION,
+		.min_args = 0, .max_args = 1,
+		.run = do_add,
+	},
+	{
+		.name = "remove",
+		.synopsis = "remove MINOR",
+		.summary = "remove a slot device and its messages",
+		.help =
+			"Remove the device of slot MINOR and free its messages; refused while\n"
+			"any file has the slot open. Needs CAP_SYS_ADMIN.\n\n"
+			"Options:\n" HELP_OPTION,
+		.min_args = 1, .max_args = 1,
+		.run = do_remove,
+	},
+	{
+		.name = "clear",
+		.synopsis = "clear SLOT",
+		.summary = "drop every message of a slot",
+		.help =
+			"Drop every message of SLOT; open files keep their channels. A minor\n"
+			"names the slot directly, device or not. Needs CAP_SYS_ADMIN.\n\n"
+			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
+		.min_args = 1, .max_args = 1,
+		.run = do_clear,
+	},
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"Usage: %s [-h|--help] [-V|--version]\n"
+		"       %s COMMAND [OPTION]... [ARG]...\n\n"
+		"Manage message slot devices; send and receive messages.\n\n"
+		"Commands:\n", prog, prog);
+	for (i = 0; i < NVERBS; i++)
+		fprintf(out, "  %-28s %s\n", verbs[i].synopsis, verbs[i].summary);
+	fprintf(out,
+		"\n" SLOT_FORMS "\n"
+		"Options:\n"
+		"  -h, --help      show this help\n"
+		"  -V, --version   show the versions of %s and of the loaded module\n\n"
+		"Exit status: 0 success, 1 failure, 2 usage error.\n"
+		"'%s COMMAND --help' shows a command's help; see also %s(1).\n",
+		prog, prog, prog);
+}
+
+static void verb_usage(const struct verb *v)
+{
+	size_t j;
+
+	printf("Usage: %s %s\n\n%s", prog, v->synopsis, v->help);
+	if (!(v->opts & OPT_JSON))
+		return;
+	printf("\nColumns:\n");
+	for (j = 0; j < NCOLUMNS; j++)
+		printf("  %-9s %-13s %s\n", columns[j].header, columns[j].json,
+		       columns[j].help);
+}
+
+static int version(void)
+{
+	char buf[256];
+
+	printf("%s %s\n", prog, MS_VERSION);
+	if (!slot_module_version(buf, sizeof(buf)))
+		printf(SLOT_MODULE " module %s\n", buf);
+	else
+		printf(SLOT_MODULE " module not loaded\n");
+	return SLOT_EXIT_OK;
+}
+
+/* Parses a verb's options and operands (argv[0] is the verb), runs it. */
+static int run_verb(const struct verb *v, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct args a = { .verb = v };
+	char optstring[16];
+	int c, longindex = -1;
+	char *end;
+
+	snprintf(optstring, sizeof(optstring), "%sh%s%s%s",
+		 v->options_first ? "+" : "", v->opts & OPT_JSON ? "J" : "",
+		 v->opts & OPT_RAW ? "r" : "", v->opts & OPT_COUNT ? "n:" : "");
+	optind = 0;	/* a fresh scan of a new argv */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, opts, &longindex)) != -1) {
+		if (c == 'h') {
+			verb_usage(v);
+			return SLOT_EXIT_OK;
+		} else if (c == 'J' && v->opts & OPT_JSON) {
+			a.json = true;
+		} else if (c == 'r' && v->opts & OPT_RAW) {
+			a.raw = true;
+		} else if (c == 'n' && v->opts & OPT_COUNT) {
+			errno = 0;
+			a.count = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || !a.count)
+				return usage_error(v, "invalid count '%s'", optarg);
+		} else if (c != '?') {
+			/* A long option of another verb. */
+			return usage_error(v, "unrecognized option '--%s'",
+					   opts[longindex].name);
+		} else {
+			return option_error(v, argv);
+		}
+	}
+	a.argc = argc - optind;
+	a.argv = argv + optind;
+	if (a.argc < v->min_args || a.argc > v->max_args)
+		return usage_error(v, "wrong number of arguments");
+	return v->run(&a);
+}
+
+/*
+ * Like gnulib's close_stdout(): output that cannot be written is an error
+ * (slotctl stat >/dev/full), a stdout closed before anything was written
+ * is not.
+ */
+static int close_stdout(void)
+{
+	bool pending = __fpending(stdout) > 0;
+	bool failed = ferror(stdout);
+
+	errno = 0;
+	if (fclose(stdout) && (pending || errno != EBADF))
+		failed = true;
+	if (failed) {
+		fprintf(stderr, "%s: standard output: cannot write: %s\n", prog,
+			strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, status;
+	size_t i;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return close_stdout() ? SLOT_EXIT_FAILURE : SLOT_EXIT_OK;
+		case 'V':
+			status = version();
+			return close_stdout() ? SLOT_EXIT_FAILURE : status;
+		default:
+			return option_error(NULL, argv);
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return SLOT_EXIT_USAGE;
+	}
+	for (i = 0; i < NVERBS; i++)
+		if (!strcmp(argv[optind], verbs[i].name))
+			break;
+	if (i == NVERBS)
+		return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	status = run_verb(&verbs[i], argc - optind, argv + optind);
+	if (close_stdout() && status == SLOT_EXIT_OK)
+		status = SLOT_EXIT_FAILURE;
+	return status;
+}
