@@ -463,10 +463,11 @@ static void bench_memory(FILE *json, int random, size_t size, uint32_t n)
 	int fd = slot_open(20);
 	double before, after, per;
 
-	sleep(1);
+	usleep(quick ? 200000 : 1000000);
 	before = kernel_memory();
 	populate(fd, random, n, size);
-	sleep(2);	/* let the table's background resize settle */
+	/* Let the table's background resize and RCU frees settle. */
+	usleep(quick ? 500000 : 2000000);
 	after = kernel_memory();
 	per = (after - before - (double)n * size) / n;
 	printf("# memory %s %zu B x %u: %.1f B per channel beyond the message bytes\n",
