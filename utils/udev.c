@@ -43,11 +43,13 @@ static struct udev *slot_udev_new(void)
 /* Copies @src into @buf; -1 with errno = ENAMETOOLONG if it does not fit. */
 static int copy_string(char *buf, size_t size, const char *src)
 {
-	if (strlen(src) >= size) {
+	size_t len = strlen(src);
+
+	if (len >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	strcpy(buf, src);
+	memcpy(buf, src, len + 1);
 	return 0;
 }
 
