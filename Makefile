@@ -6,6 +6,7 @@
 #
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
+#   make check-rt                              the suite in the PREEMPT_RT kernels
 #   make demo                                  the seed's walkthrough inside a VM
 #   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
 #   make docs                                  Documentation/ as HTML in build/docs/
@@ -56,7 +57,7 @@ PROGRAMS := message_sender message_reader slotctl
 LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check demo lint docs bench
+.PHONY: all module programs clean check check-rt demo lint docs bench
 
 all: module programs
 
@@ -84,6 +85,11 @@ $(PROGRAMS): %: utils/%.o $(LIB)
 
 check:
 	scripts/check
+
+# The suite in Debian's PREEMPT_RT kernels (6.1 and 6.12), where sleeping in
+# atomic context shows itself.
+check-rt:
+	FLAVOUR=rt-amd64 VM_ONLY=1 scripts/check
 
 demo:
 	scripts/demo
