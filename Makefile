@@ -7,6 +7,7 @@
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
+#   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
 #   make demo                                  the seed's walkthrough inside a VM
 #   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
 #   make docs                                  Documentation/ as HTML in build/docs/
@@ -57,7 +58,7 @@ PROGRAMS := message_sender message_reader slotctl
 LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check check-rt demo lint docs bench
+.PHONY: all module programs clean check check-rt check-debug demo lint docs bench
 
 all: module programs
 
@@ -90,6 +91,11 @@ check:
 # atomic context shows itself.
 check-rt:
 	FLAVOUR=rt-amd64 VM_ONLY=1 scripts/check
+
+# The suite in a 6.1 kernel with KASAN, lockdep, kmemleak and failslab,
+# built from Debian's linux-source-6.1 (vm/kernels/debug.config) and cached.
+check-debug:
+	FLAVOUR=debug VM_ONLY=1 scripts/check
 
 demo:
 	scripts/demo

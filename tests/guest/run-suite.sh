@@ -19,7 +19,9 @@
 # as one more failure.  Exits 0 only when M is 0 and a test ran.
 #
 # Environment: MS_MAJOR (load the module with major=MS_MAJOR; the tests
-# use it too), HARNESS_TIMEOUT_SCALE (multiplies the C tests' timeouts).
+# use it too), HARNESS_TIMEOUT_SCALE (multiplies the C tests' timeouts),
+# MS_KMEMLEAK=1 (debug kernels: after the last rmmod, make kmemleak scan
+# twice and fail on any report).
 #
 #   vm/run-vm --kernel /boot/vmlinuz-$V --add message_slot.ko \
 #       --add message_sender --add message_reader --add slotctl --add tests \
@@ -95,6 +97,11 @@ if insmod "$work/message_slot.ko" ${MS_MAJOR:+major=$MS_MAJOR}; then
 		run_tap "${prog#"$tests"/}" "$prog"
 	done
 	[ "$found" -gt 0 ] || fail "no core test programs in $tests/build (make -C tests)"
+	# Fault injection needs a debug kernel's failslab; elsewhere it is
+	# not run (and not counted).
+	if [ -d /sys/kernel/debug/failslab ]; then
+		run_tap build/debug_failslab "$tests/build/debug_failslab"
+	fi
 	run_tap programs/test_programs.sh sh "$tests/programs/test_programs.sh"
 
 	start=$(now)
@@ -113,6 +120,27 @@ run_tap guest/params.sh sh "$tests/guest/params.sh"
 run_tap programs/test_slotctl.sh sh "$tests/programs/test_slotctl.sh"
 if loaded; then
 	fail "message_slot still loaded after the suite"
+fi
+
+# kmemleak reports an object once it is older than 5 s and unchanged since
+# the previous scan: wait, scan, wait, scan, then read the report.
+if [ "${MS_KMEMLEAK:-0}" = 1 ]; then
+	leaks=/sys/kernel/debug/kmemleak
+	if [ -w "$leaks" ]; then
+		sleep 6
+		echo scan >"$leaks"
+		sleep 6
+		echo scan >"$leaks"
+		cat "$leaks" >"$tmp/leaks"
+		if [ -s "$tmp/leaks" ]; then
+			sed 's/^/# /' "$tmp/leaks" | head -n 60
+			fail "kmemleak: objects leaked by the suite"
+		else
+			pass "kmemleak: no leak after the suite and rmmod"
+		fi
+	else
+		fail "kmemleak: $leaks is not there (CONFIG_DEBUG_KMEMLEAK?)"
+	fi
 fi
 
 echo "SUITE: $passed passed, $failed failed"

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * failslab.c - fault injection (debug kernels only: CONFIG_FAILSLAB and
+ * fault-injection debugfs). Every slab allocation the driver makes on the
+ * write, ioctl, open, control and debugfs paths is made to fail in turn
+ * with /proc/thread-self/fail-nth: N fails the N-th allocation of the next
+ * calls. Each failing call must return its documented error, leave the old
+ * message and the counters exactly as they were, and leak nothing (the
+ * suite's kmemleak scan runs after this).
+ *
+ * Built as tests/build/debug_failslab; tests/guest/run-suite.sh runs it
+ * only where /sys/kernel/debug/failslab exists.
+ */
+#include "../core/ctl_util.h"
+
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+#define MINOR 240
+
+static void put_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(write(fd, value, strlen(value)), (ssize_t)strlen(value));
+	close(fd);
+}
+
+/*
+ * /proc/thread-self/fail-nth, opened once: opening it later would allocate
+ * and so consume the armed failure itself.
+ */
+static int fail_nth_fd = -1;
+
+/*
+ * failslab on every cache and for GFP_KERNEL too, but with probability 0:
+ * only the failure armed through fail-nth happens.
+ */
+static void failslab_setup(void)
+{
+	put_file(FAILSLAB "ignore-gfp-wait", "N");
+	put_file(FAILSLAB "cache-filter", "N");
+	put_file(FAILSLAB "probability", "0");
+	put_file(FAILSLAB "verbose", "0");
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	ASSERT_TRUE(fail_nth_fd >= 0);
+}
+
+/* Arms the N-th slab allocation of this thread to fail. */
+static void fail_nth(int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	ASSERT_EQ(pwrite(fail_nth_fd, buf, len, 0), len);
+}
+
+/* True if the armed failure happened (the count reached 0). */
+static bool fault_injected(void)
+{
+	char buf[16] = "";
+	ssize_t n = pread(fail_nth_fd, buf, sizeof(buf) - 1, 0);
+
+	ASSERT_TRUE(n > 0);
+	/* Disarm whatever is left before anything else allocates. */
+	ASSERT_EQ(pwrite(fail_nth_fd, "0", 1, 0), 1);
+	return atoi(buf) == 0;
+}
+
+/*
+ * Up to this many allocation sites per operation (device_create() alone
+ * makes dozens). Some sites absorb a failure (a uevent not sent, a debugfs
+ * file not made, a batch page for kfree_rcu()); the operation then
+ * succeeds and must be complete.
+ */
+#define MAX_SITES 256
+
+TEST(write_allocation_failure_keeps_old_message)
+{
+	unsigned long long writes = 1, reads = 0;
+	int fd, n, ret, err;
+
+	fresh_slot(MINOR);
+	fd = dev_open_channel(MINOR, 1);
+	ASSERT_EQ(write(fd, "old", 3), 3);
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		ret = write(fd, "a new message", 13);
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_EQ(ret, 13);
+			break;
+		}
+		TH_LOG("allocation %d failed: write returned %d (%s)", n, ret,
+		       ret < 0 ? strerror(err) : "ok");
+		if (ret == 13) {
+			/* Absorbed: the write is whole; put the old one back. */
+			slot_expect(fd, "a new message", 13);
+			ASSERT_EQ(write(fd, "old", 3), 3);
+			writes += 2;
+			reads++;
+			continue;
+		}
+		ASSERT_EQ(ret, -1);
+		ASSERT_EQ(err, ENOMEM);
+		slot_expect(fd, "old", 3);
+		reads++;
+		/* A failed write counts nothing and stores nothing. */
+		EXPECT_COUNTERS(MINOR, 1, 3, writes, reads);
+	}
+	ASSERT_TRUE(n > 1);
+	slot_expect(fd, "a new message", 13);
+	close(fd);
+}
+
+TEST(ioctl_allocation_failure_keeps_channel)
+{
+	int fd, n, ret, err;
+
+	fresh_slot(MINOR);
+	fd = dev_open_channel(MINOR, 1);
+	ASSERT_EQ(write(fd, "kept", 4), 4);
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		ret = ioctl(fd, MSG_SLOT_CHANNEL, 2 + n);
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_EQ(ret, 0);
+			break;
+		}
+		TH_LOG("allocation %d failed: ioctl returned %d (%s)", n, ret,
+		       ret < 0 ? strerror(err) : "ok");
+		if (ret == 0) {
+			/* The failure was absorbed (e.g. a table resize). */
+			ASSERT_EQ(ioctl(fd, MSG_SLOT_CHANNEL, 1), 0);
+			continue;
+		}
+		ASSERT_EQ(err, ENOMEM);
+		/* The file still has its old channel. */
+		slot_expect(fd, "kept", 4);
+	}
+	ASSERT_TRUE(n > 1);
+	close(fd);
+}
+
+TEST(open_allocation_failure_enomem)
+{
+	const char *node = slot_node(MINOR);	/* mknod before arming */
+	int fd, n, err;
+
+	drop_slot(MINOR);
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		/* The first open of a minor without a slot creates the slot. */
+		fd = open(node, O_RDWR);
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_TRUE(fd >= 0);
+			break;
+		}
+		TH_LOG("allocation %d failed: open returned %d (%s)", n, fd,
+		       fd < 0 ? strerror(err) : "ok");
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		ASSERT_EQ(err, ENOMEM);
+	}
+	ASSERT_TRUE(n > 1);
+	ASSERT_EQ(ioctl(fd, MSG_SLOT_CHANNEL, 1), 0);
+	ASSERT_EQ(write(fd, "works", 5), 5);
+	slot_expect(fd, "works", 5);
+	close(fd);
+}
+
+TEST(control_add_allocation_failure_leaves_no_device)
+{
+	int ctlfd, n, ret, err;
+
+	drop_slot(MINOR);
+	ctlfd = ctl_open();
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		ret = ctl_fd(ctlfd, MSG_SLOT_CTL_ADD, MINOR);
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_EQ(ret, MINOR);
+			break;
+		}
+		TH_LOG("allocation %d failed: add returned %d (%s)", n, ret,
+		       ret < 0 ? strerror(err) : "ok");
+		if (ret == MINOR) {
+			ASSERT_EQ(ctl_fd(ctlfd, MSG_SLOT_CTL_REMOVE, MINOR), 0);
+			continue;
+		}
+		ASSERT_EQ(ret, -1);
+		ASSERT_EQ(err, ENOMEM);
+		ASSERT_FALSE(has_device(MINOR));
+	}
+	ASSERT_TRUE(n > 1);
+	ASSERT_TRUE(has_device(MINOR));
+	close(ctlfd);
+}
+
+TEST(dump_open_allocation_failure_enomem)
+{
+	char path[64];
+	int fd, n, err;
+
+	fresh_slot(MINOR);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/message_slot/slot%d", MINOR);
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		fd = open(path, O_RDONLY);
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_TRUE(fd >= 0);
+			break;
+		}
+		TH_LOG("allocation %d failed: open returned %d (%s)", n, fd,
+		       fd < 0 ? strerror(err) : "ok");
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		ASSERT_EQ(err, ENOMEM);
+	}
+	ASSERT_TRUE(n > 1);
+	close(fd);
+}
