@@ -180,9 +180,14 @@ int slot_module_loaded(void)
 	return d != NULL;
 }
 
-int slot_module_version(char *buf, size_t size)
+/*
+ * Copies the module's sysfs attribute @name (/sys/module/NAME/@name) into
+ * @buf, without a trailing newline. 0, or -1 with errno set (ENOENT when
+ * the module or the attribute is not there).
+ */
+static int module_attr(const char *name, char *buf, size_t size)
 {
-	const char *version = NULL;
+	const char *value = NULL;
 	struct udev_device *d;
 	struct udev *udev;
 	int ret;
@@ -192,9 +197,9 @@ int slot_module_version(char *buf, size_t size)
 		return -1;
 	d = module_device(udev);
 	if (d)
-		version = udev_device_get_sysattr_value(d, "version");
-	if (version) {
-		ret = copy_string(buf, size, version);
+		value = udev_device_get_sysattr_value(d, name);
+	if (value) {
+		ret = copy_string(buf, size, value);
 		/* Attribute values keep no trailing newline; be sure. */
 		if (!ret)
 			buf[strcspn(buf, "\n")] = '\0';
@@ -205,6 +210,11 @@ int slot_module_version(char *buf, size_t size)
 	udev_device_unref(d);
 	udev_unref(udev);
 	return ret;
+}
+
+int slot_module_version(char *buf, size_t size)
+{
+	return module_attr("version", buf, size);
 }
 
 struct slot_dev_array {
@@ -330,25 +340,15 @@ static int slot_dev_first(const struct slot_dev *dev, void *arg)
  */
 static long slot_major(void)
 {
-	const char *value = NULL;
-	struct udev_device *d;
 	unsigned int major;
-	struct udev *udev;
-	long ret = -1;
+	char value[16];
 
 	if (slot_dev_foreach(slot_dev_first, &major) > 0)
 		return major;
-	udev = slot_udev_new();
-	if (!udev)
+	if (module_attr("parameters/major", value, sizeof(value)) ||
+	    value[0] < '1' || value[0] > '9')
 		return -1;
-	d = module_device(udev);
-	if (d)
-		value = udev_device_get_sysattr_value(d, "parameters/major");
-	if (value && value[0] >= '1' && value[0] <= '9')
-		ret = strtol(value, NULL, 10);
-	udev_device_unref(d);
-	udev_unref(udev);
-	return ret;
+	return strtol(value, NULL, 10);
 }
 
 int slot_resolve_minor(const char *slot, unsigned int *minor)

@@ -144,17 +144,19 @@ TEST(ioctl_allocation_failure_keeps_channel)
 	close(fd);
 }
 
-TEST(open_allocation_failure_enomem)
+/*
+ * Opens @path with each slab allocation of open() failing in turn: each
+ * failure must be ENOMEM or absorbed (the open then succeeds). Returns the
+ * file of the first open that ran out of armed failures, and how many
+ * failures there were in @faults.
+ */
+static int open_each_allocation_failing(const char *path, int flags, int *faults)
 {
-	const char *node = slot_node(MINOR);	/* mknod before arming */
 	int fd, n, err;
 
-	drop_slot(MINOR);
-	failslab_setup();
 	for (n = 1; n < MAX_SITES; n++) {
 		fail_nth(n);
-		/* The first open of a minor without a slot creates the slot. */
-		fd = open(node, O_RDWR);
+		fd = open(path, flags);
 		err = errno;
 		if (!fault_injected()) {
 			ASSERT_TRUE(fd >= 0);
@@ -168,7 +170,20 @@ TEST(open_allocation_failure_enomem)
 		}
 		ASSERT_EQ(err, ENOMEM);
 	}
-	ASSERT_TRUE(n > 1);
+	*faults = n - 1;
+	return fd;
+}
+
+TEST(open_allocation_failure_enomem)
+{
+	const char *node = slot_node(MINOR);	/* mknod before arming */
+	int fd, faults;
+
+	drop_slot(MINOR);
+	failslab_setup();
+	/* The first open of a minor without a slot creates the slot. */
+	fd = open_each_allocation_failing(node, O_RDWR, &faults);
+	ASSERT_TRUE(faults > 0);
 	ASSERT_EQ(ioctl(fd, MSG_SLOT_CHANNEL, 1), 0);
 	ASSERT_EQ(write(fd, "works", 5), 5);
 	slot_expect(fd, "works", 5);
@@ -208,27 +223,12 @@ TEST(control_add_allocation_failure_leaves_no_device)
 TEST(dump_open_allocation_failure_enomem)
 {
 	char path[64];
-	int fd, n, err;
+	int fd, faults;
 
 	fresh_slot(MINOR);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/message_slot/slot%d", MINOR);
 	failslab_setup();
-	for (n = 1; n < MAX_SITES; n++) {
-		fail_nth(n);
-		fd = open(path, O_RDONLY);
-		err = errno;
-		if (!fault_injected()) {
-			ASSERT_TRUE(fd >= 0);
-			break;
-		}
-		TH_LOG("allocation %d failed: open returned %d (%s)", n, fd,
-		       fd < 0 ? strerror(err) : "ok");
-		if (fd >= 0) {
-			close(fd);
-			continue;
-		}
-		ASSERT_EQ(err, ENOMEM);
-	}
-	ASSERT_TRUE(n > 1);
+	fd = open_each_allocation_failing(path, O_RDONLY, &faults);
+	ASSERT_TRUE(faults > 0);
 	close(fd);
 }
