@@ -18,6 +18,9 @@
 #                                              header, man pages and udev rule (install-programs)
 #   make uninstall                             remove exactly what install added
 #   make dkms-install [KERNELRELEASE=]         the module through DKMS; make dkms-uninstall
+#   make sign [SIGN_KEY= SIGN_CERT=]           sign message_slot.ko (default: DKMS's MOK pair)
+#   make load [PARAMS='major=240 slots=8']     insmod it, after checking kernel and signature
+#   make unload                                rmmod it
 
 # `make install KERNELRELEASE=<release>` alone means that kernel's headers.
 ifeq ($(origin KDIR),undefined)
@@ -58,7 +61,8 @@ PROGRAMS := message_sender message_reader slotctl
 LIB_OBJS := utils/slot.o utils/udev.o
 LIB := utils/libslot.a
 
-.PHONY: all module programs clean check check-rt check-debug demo lint docs bench
+.PHONY: all module programs clean check check-rt check-debug demo lint docs bench \
+	sign load unload
 
 all: module programs
 
@@ -66,9 +70,32 @@ module:
 	@test -n "$(KDIR)" || { echo "message_slot: no kernel headers found; install linux-headers-$$(uname -r)" >&2; exit 1; }
 	@echo "message_slot: $(if $(KDIR_NOTE),$(KDIR_NOTE) )building against $(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/driver MS_VERSION=$(MS_VERSION) modules
-	cp driver/message_slot.ko message_slot.ko
+	@# A copy make sign signed since the last build stays as it is.
+	@[ message_slot.ko -nt driver/message_slot.ko ] || cp driver/message_slot.ko message_slot.ko
 
 programs: $(PROGRAMS)
+
+# Signing, for kernels that load only signed modules (Secure Boot,
+# module.sig_enforce=1): the kernel's sign-file with sha256, the key and
+# certificate from SIGN_KEY and SIGN_CERT, by default the MOK pair DKMS
+# makes and Secure Boot users enrol (mokutil --import).
+MOK_KEY ?= /var/lib/dkms/mok.key
+MOK_CERT ?= /var/lib/dkms/mok.pub
+SIGN_KEY ?= $(wildcard $(MOK_KEY))
+# A key of one's own may hold its certificate too, as the kernel's
+# certs/signing_key.pem does.
+SIGN_CERT ?= $(if $(filter $(MOK_KEY),$(SIGN_KEY)),$(MOK_CERT),$(SIGN_KEY))
+
+sign: module
+	@scripts/sign-module "$(KDIR)" "$(SIGN_KEY)" "$(SIGN_CERT)" driver/message_slot.ko message_slot.ko
+
+# The module for the running kernel, with PARAMS; refuses, with the reason,
+# a module built for another kernel or unsigned where signatures are enforced.
+load: module
+	@scripts/load message_slot.ko $(PARAMS)
+
+unload:
+	rmmod message_slot
 
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
@@ -170,14 +197,20 @@ install: install-module install-programs
 
 uninstall: uninstall-module uninstall-programs
 
+# Installs the module signed when a key is configured (SIGN_KEY, or DKMS's
+# MOK pair), unsigned otherwise.
 install-module: module
 	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
-	@vm=$$($(or $(MODINFO),false) -F vermagic driver/message_slot.ko 2>/dev/null) || exit 0; \
-	case "$$vm " in "$(KERNELRELEASE) "*) ;; *) \
-		echo "message_slot: driver/message_slot.ko is built for $${vm%% *}, not $(KERNELRELEASE)" >&2; exit 1 ;; esac
+	@scripts/module-check driver/message_slot.ko $(KERNELRELEASE)
 	@if [ -z "$(DESTDIR)" ] && ls /lib/modules/$(KERNELRELEASE)/updates/dkms/message_slot.ko* >/dev/null 2>&1; then \
 		echo "message_slot: DKMS has installed it for $(KERNELRELEASE): make dkms-uninstall first" >&2; exit 1; fi
-	install -D -m 0644 driver/message_slot.ko $(DESTDIR)$(MODULEDIR)/message_slot.ko
+	@if [ -n "$(SIGN_KEY)" ]; then \
+		scripts/sign-module "$(KDIR)" "$(SIGN_KEY)" "$(SIGN_CERT)" driver/message_slot.ko message_slot.ko || exit 1; \
+	else \
+		cp driver/message_slot.ko message_slot.ko; \
+		echo "message_slot: installing it unsigned (no SIGN_KEY, no $(MOK_KEY)): a kernel that enforces signatures will refuse it"; \
+	fi
+	install -D -m 0644 message_slot.ko $(DESTDIR)$(MODULEDIR)/message_slot.ko
 	@$(depmod_sh)
 
 uninstall-module:

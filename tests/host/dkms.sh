@@ -22,7 +22,7 @@ for k in "$@"; do
 	read -r r _ _ <<<"$k"
 	rels+=("$r")
 done
-planned=$((4 + 3 * (${#rels[@]} - 1) + 2))
+planned=$((5 + 3 * (${#rels[@]} - 1) + 2))
 
 echo "TAP version 13"
 if [ "$(id -u)" -ne 0 ]; then
@@ -105,6 +105,15 @@ result $? "dkms_status_installed_$r" "$work/status.log"
 : >"$work/find.log"
 modprobe_finds "$r" "$work/find.log"
 result $? "modprobe_finds_the_dkms_module_for_$r" "$work/find.log"
+
+# Debian's DKMS signs what it builds with its MOK pair (making the pair on
+# first use), the key make sign takes by default; dkms.conf leaves it so.
+signer=$(modinfo -k "$r" -F signer message_slot 2>&1)
+algo=$(modinfo -k "$r" -F sig_hashalgo message_slot 2>&1)
+echo "signer '$signer', hash '$algo'" >"$work/signer.log"
+openssl x509 -inform DER -in /var/lib/dkms/mok.pub -noout -subject >>"$work/signer.log" 2>&1
+[ -n "$signer" ] && grep -q "CN *= *$signer\$" "$work/signer.log"
+result $? "dkms_signs_the_module_with_its_mok_key_$r" "$work/signer.log"
 
 grep -q '^AUTOINSTALL="yes"' "/usr/src/message_slot-$version/dkms.conf" &&
 	grep -q "^PACKAGE_VERSION=\"$version\"" "/usr/src/message_slot-$version/dkms.conf" &&
