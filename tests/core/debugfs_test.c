@@ -367,7 +367,7 @@ TEST(dump_held_open_across_remove)
 
 /* ---- 2^20 channels ---------------------------------------------------- */
 
-#define MILLION (1u << 20)
+#define MILLION scale_million()
 
 /* The message of channel @id: its 4 bytes raw (mostly escaped), then "#". */
 static size_t million_msg(uint32_t id, unsigned char *buf)

@@ -12,7 +12,7 @@
 
 /* Minors used here: 40..49. */
 
-#define MILLION (1u << 20)
+#define MILLION scale_million()
 
 /*
  * The message of channel @id: the id's four bytes, then 0..12 bytes

@@ -25,6 +25,21 @@
 /* The classic request with the unsigned long encoding programs also use. */
 #define MSG_SLOT_CHANNEL_ULONG _IOW(MAJOR_NUM, 0, unsigned long)
 
+/*
+ * The channel count of the scale tests ("a million"): 2^20, or 2^N with
+ * MS_SCALE_SHIFT=N (10..20) in the environment; the debug lane, where
+ * KASAN makes every channel many times dearer, uses fewer.
+ */
+static inline unsigned int scale_million(void)
+{
+	const char *env = getenv("MS_SCALE_SHIFT");
+	unsigned long shift = env && *env ? strtoul(env, NULL, 10) : 20;
+
+	if (shift < 10 || shift > 20)
+		shift = 20;
+	return 1u << shift;
+}
+
 static inline unsigned int slot_major(void)
 {
 	const char *env = getenv("MS_MAJOR");

@@ -4,12 +4,14 @@
 # run-suite.sh - the whole message_slot suite, inside a QEMU guest: the
 # payload of vm/run-vm (root, busybox sh, cwd /work).
 #
-# /work holds message_slot.ko, message_sender, message_reader, slotctl and
-# tests/ (with the core test programs built in tests/build/).  The suite
+# /work holds message_slot.ko, message_sender, message_reader, slotctl,
+# scripts/, foreign/message_slot.ko (built for another kernel) and tests/
+# (with the core test programs built in tests/build/).  The suite
 # loads the module, runs every core test program and tests/programs,
 # unloads the module (timed: it then holds every channel the tests made,
-# over 2^21), then runs tests/guest/lifecycle.sh, poll_rmmod.sh, params.sh
-# and tests/programs/test_slotctl.sh, which load and unload it themselves.
+# over 2^21), then runs tests/guest/lifecycle.sh, load.sh, signing.sh
+# (MS_SIGNING=1), poll_rmmod.sh, params.sh and tests/programs/
+# test_slotctl.sh, which load and unload it themselves.
 # All TAP is relayed as it comes; the last line is exactly
 #
 #	SUITE: N passed, M failed
@@ -21,7 +23,9 @@
 # Environment: MS_MAJOR (load the module with major=MS_MAJOR; the tests
 # use it too), HARNESS_TIMEOUT_SCALE (multiplies the C tests' timeouts),
 # MS_KMEMLEAK=1 (debug kernels: after the last rmmod, make kmemleak scan
-# twice and fail on any report).
+# twice and fail on any report), MS_SIGNING=1 (a kernel booted with
+# module.sig_enforce=1 that trusts the key message_slot.ko is signed with:
+# run tests/guest/signing.sh, which needs unsigned/ and untrusted/ copies).
 #
 #   vm/run-vm --kernel /boot/vmlinuz-$V --add message_slot.ko \
 #       --add message_sender --add message_reader --add slotctl --add tests \
@@ -115,6 +119,12 @@ else
 fi
 
 run_tap guest/lifecycle.sh sh "$tests/guest/lifecycle.sh"
+run_tap guest/load.sh sh "$tests/guest/load.sh"
+# A kernel that enforces signatures and trusts the test key (the debug
+# lane) also proves that the signed module loads and the others do not.
+if [ "${MS_SIGNING:-0}" = 1 ]; then
+	run_tap guest/signing.sh sh "$tests/guest/signing.sh"
+fi
 run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
 run_tap guest/params.sh sh "$tests/guest/params.sh"
 run_tap programs/test_slotctl.sh sh "$tests/programs/test_slotctl.sh"
