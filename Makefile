@@ -41,7 +41,7 @@ ifeq ($(origin KDIR),undefined)
     ifeq ($(KDIR),)
       $(warning no kernel headers for $(KRELEASE): install linux-headers-$(KRELEASE))
     else
-      KDIR_NOTE := no headers for the running kernel $(KRELEASE);
+      KDIR_NOTE := no headers for the running kernel $(KRELEASE) (install linux-headers-$(KRELEASE) to build for it);
     endif
   endif
 endif

@@ -26,7 +26,13 @@ for f in message_slot.ko message_sender message_reader; do
 done
 result $st "make_leaves_module_and_programs_at_top" "$work/make.log"
 
-grep -q "building against" "$work/make.log" || [ -d "/lib/modules/$(uname -r)/build" ]
+# Which headers, and when the running kernel has none, the package to install.
+running=$(uname -r)
+if [ -e "/lib/modules/$running/build/Makefile" ]; then
+	grep -qx "message_slot: building against /lib/modules/$running/build" "$work/make.log"
+else
+	grep -qx "message_slot: no headers for the running kernel $running (install linux-headers-$running to build for it); building against /lib/modules/.*/build" "$work/make.log"
+fi
 result $? "make_names_the_kernel_it_builds_for" "$work/make.log"
 
 (cd "$src" && make clean) >"$work/clean.log" 2>&1
