@@ -359,14 +359,16 @@ static inline void read_channels(struct soak *sh, struct dumped *held,
 	struct msg_info info;
 	const char *why;
 	ssize_t n;
-	int i, fd;
+	int i, fd, err;
 
 	for (i = 0; i < MSG_NCHAN; i++) {
 		fd = dev_open_channel(sh->minor, soak_ids[i]);
 		n = read(fd, held[i].msg, BUF_LEN);
+		err = errno;
 		ASSERT_OK(close(fd));
 		if (n < 0) {
-			ASSERT_EQ(errno, EWOULDBLOCK);
+			/* Cleared last. */
+			ASSERT_EQ(err, EWOULDBLOCK);
 			continue;
 		}
 		why = msg_check(held[i].msg, (size_t)n, &info);
