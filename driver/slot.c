@@ -240,6 +240,12 @@ void ms_slots_destroy(void)
  * @slot: the slot
  * @sum: filled with the totals
  *
+ * The parts are summed while writers change them, as percpu_counter_sum()
+ * does: on a busy slot @channels and @bytes may be off by what changed
+ * meanwhile (never below zero), and are exact once it is quiet. @writes
+ * and @reads only grow, so each sum lies between their totals at the
+ * start and at the end of the call.
+ *
  * Context: any context.
  */
 void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum)
@@ -255,6 +261,8 @@ void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum)
 		sum->writes += READ_ONCE(s->writes);
 		sum->reads += READ_ONCE(s->reads);
 	}
+	sum->channels = max(sum->channels, 0L);
+	sum->bytes = max(sum->bytes, 0L);
 }
 
 static int ms_open(struct inode *inode, struct file *file)

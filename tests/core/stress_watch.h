@@ -180,6 +180,9 @@ static inline void *control_main(void *arg)
 
 /* ---- sysfs: every counter, within what the workers' counts allow ------ */
 
+/* How far a torn sum of changing per-CPU counters may stray, at most. */
+#define SUM_SLACK 3
+
 #define EXPECT_WITHIN(what, lo, v, hi)					\
 	do {								\
 		long long v_ = (long long)(v);				\
@@ -206,8 +209,15 @@ static inline void sysfs_round(struct watch *wa, unsigned long long *writes,
 	long long o1 = SUM(sh, opens_started), c1 = SUM(sh, closes_started);
 	long long base = sh->base_open, bw = (long long)sh->base_writes;
 
-	EXPECT_WITHIN("channels", 0, ch, MSG_NCHAN);
-	EXPECT_WITHIN("bytes", 0, by, MSG_NCHAN * BUF_LEN);
+	/*
+	 * channels and bytes go up and down, and their per-CPU parts are
+	 * summed while they change: a reading can be off by what changed
+	 * during it (exact once the slot is quiet, which the end checks).
+	 * A counting bug drifts further with every clear; a torn sum does
+	 * not, so a loose bound here, the exact one at the end.
+	 */
+	EXPECT_WITHIN("channels", 0, ch, SUM_SLACK * MSG_NCHAN);
+	EXPECT_WITHIN("bytes", 0, by, SUM_SLACK * MSG_NCHAN * BUF_LEN);
 	/* Counted between the syscalls' start and their return. */
 	EXPECT_WITHIN("writes", bw + w0, wr, bw + w1);
 	EXPECT_WITHIN("reads", r0, rd, r1);
