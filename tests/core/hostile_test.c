@@ -1178,3 +1178,89 @@ TEST(hostile_read_write_mmap_on_control_node)
 	victim_done();
 }
 
+/* ---- vectored I/O: one message gathered from, or scattered to, all ---- */
+
+TEST(hostile_writev_unreadable_second_segment)
+{
+	struct iovec iov[2] = { { "abc", 3 }, { NULL_BUF, 4 } };
+	int fd = victim_setup();
+
+	ASSERT_ERRNO(writev(fd, iov, 2), EINVAL);
+	iov[1].iov_base = unmapped_page();
+	ASSERT_ERRNO(writev(fd, iov, 2), EINVAL);
+	victim_done();
+}
+
+TEST(hostile_writev_totalling_129_bytes)
+{
+	char big[BUF_LEN];
+	struct iovec iov[2] = { { big, 100 }, { big, 29 } };
+	int fd = victim_setup();
+
+	memset(big, 'B', sizeof(big));
+	ASSERT_ERRNO(writev(fd, iov, 2), EMSGSIZE);
+	iov[1].iov_len = 100;
+	ASSERT_ERRNO(writev(fd, iov, 2), EMSGSIZE);
+	victim_done();
+}
+
+/* The VFS checks the iovec array itself; a total of 0 never reaches us. */
+TEST(hostile_writev_bad_iovec_array)
+{
+	struct iovec iov[2] = { { "abc", 3 }, { KERNEL_TEXT, 4 } };
+	int fd = victim_setup();
+
+	ASSERT_ERRNO(writev(fd, NULL_BUF, 1), EFAULT);
+	ASSERT_ERRNO(writev(fd, unmapped_page(), 2), EFAULT);
+	ASSERT_ERRNO(writev(fd, iov, (int)hide(IOV_MAX + 1)), EINVAL);
+	ASSERT_ERRNO(writev(fd, iov, (int)hide((size_t)-1)), EINVAL);
+	ASSERT_ERRNO(writev(fd, iov, 2), EFAULT);
+	iov[1].iov_base = "defg";
+	iov[0].iov_len = 0;
+	iov[1].iov_len = 0;
+	ASSERT_EQ(writev(fd, iov, 2), 0);
+	victim_done();
+}
+
+/* Three segments are one message, the whole victim again. */
+TEST(hostile_writev_message_split_in_three)
+{
+	struct iovec iov[3] = {
+		{ (char *)victim_msg, 5 },
+		{ (char *)victim_msg + 5, 20 },
+		{ (char *)victim_msg + 25, VICTIM_LEN - 25 },
+	};
+	int fd = victim_setup();
+
+	ASSERT_EQ(writev(fd, iov, 3), (ssize_t)VICTIM_LEN);
+	victim.expected[C_WRITES]++;
+	victim_done();
+}
+
+TEST(hostile_readv_unwritable_second_segment)
+{
+	char head[10];
+	struct iovec iov[2] = { { head, sizeof(head) }, { NULL_BUF, BUF_LEN } };
+	int fd = victim_setup();
+
+	ASSERT_ERRNO(readv(fd, iov, 2), EINVAL);
+	iov[1].iov_base = map_page(PROT_READ);
+	ASSERT_ERRNO(readv(fd, iov, 2), EINVAL);
+	victim_done();
+}
+
+TEST(hostile_readv_message_split_in_two)
+{
+	char head[5], tail[BUF_LEN];
+	struct iovec iov[2] = { { head, sizeof(head) }, { tail, sizeof(tail) } };
+	int fd = victim_setup();
+
+	ASSERT_EQ(readv(fd, iov, 2), (ssize_t)VICTIM_LEN);
+	ASSERT_MEM_EQ(head, victim_msg, sizeof(head));
+	ASSERT_MEM_EQ(tail, victim_msg + sizeof(head), VICTIM_LEN - sizeof(head));
+	victim.expected[C_READS]++;
+	/* Too small in total, however it is split: ENOSPC. */
+	iov[1].iov_len = VICTIM_LEN - sizeof(head) - 1;
+	ASSERT_ERRNO(readv(fd, iov, 2), ENOSPC);
+	victim_done();
+}
