@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 static struct kmem_cache *ms_channel_cache;
 
@@ -154,6 +155,16 @@ void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch)
 	mutex_unlock(&slot->lock);
 }
 
+static struct ms_message *ms_message_alloc(size_t len)
+{
+	struct ms_message *msg;
+
+	msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	if (msg)
+		msg->len = len;
+	return msg;
+}
+
 /**
  * ms_message_from_user() - build a message from user memory
  * @buf: user buffer holding the message
@@ -168,13 +179,35 @@ void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch)
  */
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 {
-	struct ms_message *msg;
+	struct ms_message *msg = ms_message_alloc(len);
 
-	msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	msg->len = len;
 	if (copy_from_user(msg->data, buf, len)) {
+		kfree(msg);
+		return ERR_PTR(-EINVAL);
+	}
+	return msg;
+}
+
+/**
+ * ms_message_from_iter() - build a message from the segments of an iov_iter
+ * @from: the source, e.g. the user segments of writev()
+ * @len: iov_iter_count(@from), 1..BUF_LEN (the caller checked)
+ *
+ * As ms_message_from_user(): all @len bytes or no message at all.
+ *
+ * Context: process context, may sleep.
+ * Return: the new message, ERR_PTR(-ENOMEM), or ERR_PTR(-EINVAL) when a
+ * segment cannot be read.
+ */
+struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len)
+{
+	struct ms_message *msg = ms_message_alloc(len);
+
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (!copy_from_iter_full(msg->data, len, from)) {
 		kfree(msg);
 		return ERR_PTR(-EINVAL);
 	}

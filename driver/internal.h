@@ -38,8 +38,9 @@
  * messages stored plus the files open, whatever ids a process tries.
  * Channels and messages are freed after an RCU grace period.
  *
- * Writes. write() validates, allocates the new message and copies it from
- * user space before touching shared state, then publishes it with one
+ * Writes. write() (and writev(), whose segments form one message)
+ * validates, allocates the new message and copies it from user space
+ * before touching shared state, then publishes it with one
  * xchg() of the channel's message pointer: a write is atomic, concurrent
  * writers need no lock, and a failed write leaves the old message as it was.
  * The old message is freed with kfree_rcu().
@@ -194,6 +195,7 @@ void ms_channel_table_clear(struct ms_slot *slot);
 struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
+struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 			struct ms_message *msg);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 /* Slots by minor; guarded by ms_slots_lock. */
 static struct ms_slot *ms_slots[MS_MINORS];
@@ -343,49 +344,114 @@ static long ms_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	return ms_file_set_channel(file->private_data, arg);
 }
 
-static ssize_t ms_write(struct file *file, const char __user *buf,
-			size_t count, loff_t *ppos)
+/* write() and writev() refuse the same things, in the same order. */
+static int ms_write_check(struct ms_file *mf, size_t count)
 {
-	struct ms_file *mf = file->private_data;
-	struct ms_channel *ch;
-	struct ms_message *msg;
-
 	/* A file's channel, once set, is never unset: checking early is safe. */
 	if (!rcu_access_pointer(mf->channel))
 		return -EINVAL;
 	if (count == 0 || count > BUF_LEN)
 		return -EMSGSIZE;
-	msg = ms_message_from_user(buf, count);
+	return 0;
+}
+
+/* Publishes a complete message on the file's channel; returns its length. */
+static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg)
+{
+	struct ms_channel *ch;
+	ssize_t len;
+
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-
+	/* Once published, @msg may be replaced and freed at any time. */
+	len = msg->len;
 	mutex_lock(&mf->lock);
 	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
 	ms_channel_publish(mf->slot, ch, msg);
 	mutex_unlock(&mf->lock);
-	return count;
+	return len;
+}
+
+static ssize_t ms_write(struct file *file, const char __user *buf,
+			size_t count, loff_t *ppos)
+{
+	struct ms_file *mf = file->private_data;
+	int err = ms_write_check(mf, count);
+
+	if (err)
+		return err;
+	return ms_write_publish(mf, ms_message_from_user(buf, count));
+}
+
+/*
+ * writev(): the segments together are one message, checked and stored
+ * like write()'s buffer. Without this the VFS would call ms_write() once
+ * per segment and keep only the last one.
+ */
+static ssize_t ms_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct ms_file *mf = iocb->ki_filp->private_data;
+	size_t count = iov_iter_count(from);
+	int err = ms_write_check(mf, count);
+
+	if (err)
+		return err;
+	return ms_write_publish(mf, ms_message_from_iter(from, count));
+}
+
+/* Copies the file's message into @data, BUF_LEN bytes; its length or -errno. */
+static ssize_t ms_read_message(struct ms_file *mf, u8 *data, size_t count,
+			       u64 *seq)
+{
+	struct ms_channel *ch;
+	ssize_t len;
+
+	rcu_read_lock();
+	ch = rcu_dereference(mf->channel);
+	len = ch ? ms_channel_copy_message(ch, data, count, seq) : -EINVAL;
+	rcu_read_unlock();
+	return len;
+}
+
+/* The message reached user space: the file has seen it, count the read. */
+static void ms_read_done(struct ms_file *mf, u64 seq)
+{
+	WRITE_ONCE(mf->seen, seq);
+	this_cpu_inc(mf->slot->stats->reads);
 }
 
 static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 		       loff_t *ppos)
 {
 	struct ms_file *mf = file->private_data;
-	struct ms_channel *ch;
 	u8 data[BUF_LEN];
 	ssize_t len;
 	u64 seq;
 
-	rcu_read_lock();
-	ch = rcu_dereference(mf->channel);
-	len = ch ? ms_channel_copy_message(ch, data, count, &seq) : -EINVAL;
-	rcu_read_unlock();
+	len = ms_read_message(mf, data, count, &seq);
 	if (len < 0)
 		return len;
 	/* Outside the RCU section: copy_to_user() may fault and sleep. */
 	if (copy_to_user(buf, data, len))
 		return -EINVAL;
-	WRITE_ONCE(mf->seen, seq);
-	this_cpu_inc(mf->slot->stats->reads);
+	ms_read_done(mf, seq);
+	return len;
+}
+
+/* readv(): one message scattered over the segments, like read()'s buffer. */
+static ssize_t ms_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct ms_file *mf = iocb->ki_filp->private_data;
+	u8 data[BUF_LEN];
+	ssize_t len;
+	u64 seq;
+
+	len = ms_read_message(mf, data, iov_iter_count(to), &seq);
+	if (len < 0)
+		return len;
+	if (copy_to_iter(data, len, to) != len)
+		return -EINVAL;
+	ms_read_done(mf, seq);
 	return len;
 }
 
@@ -448,8 +514,11 @@ const struct file_operations ms_fops = {
 	.owner = THIS_MODULE,
 	.open = ms_open,
 	.release = ms_release,
+	/* read() and write() take the short path, readv() and writev() these. */
 	.read = ms_read,
+	.read_iter = ms_read_iter,
 	.write = ms_write,
+	.write_iter = ms_write_iter,
 	.poll = ms_poll,
 	.unlocked_ioctl = ms_ioctl,
 	/* The argument is a value, not a pointer: no translation needed. */
