@@ -40,6 +40,12 @@ static inline unsigned int scale_million(void)
 	return 1u << shift;
 }
 
+/* @n, shrunk as scale_million() is: for loops sized against 2^20. */
+static inline unsigned int scale_rounds(unsigned int n)
+{
+	return (unsigned int)((unsigned long long)n * scale_million() >> 20);
+}
+
 static inline unsigned int slot_major(void)
 {
 	const char *env = getenv("MS_MAJOR");
