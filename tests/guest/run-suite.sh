@@ -25,7 +25,9 @@
 # MS_KMEMLEAK=1 (debug kernels: after the last rmmod, make kmemleak scan
 # twice and fail on any report), MS_SIGNING=1 (a kernel booted with
 # module.sig_enforce=1 that trusts the key message_slot.ko is signed with:
-# run tests/guest/signing.sh, which needs unsigned/ and untrusted/ copies).
+# run tests/guest/signing.sh, which needs unsigned/ and untrusted/ copies),
+# MS_FUZZ_OPS and MS_FUZZ_SEED (the fuzzer's operations and seed, see
+# tests/core/fuzz_test.c).
 #
 #   vm/run-vm --kernel /boot/vmlinuz-$V --add message_slot.ko \
 #       --add message_sender --add message_reader --add slotctl --add tests \
