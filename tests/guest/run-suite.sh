@@ -8,8 +8,9 @@
 # tests/ (with the core test programs built in tests/build/).  The suite
 # loads the module, runs every core test program and tests/programs,
 # unloads the module (timed: it then holds every channel the tests made,
-# over 2^21), then runs tests/guest/lifecycle.sh, poll_rmmod.sh, params.sh
-# and tests/programs/test_slotctl.sh, which load and unload it themselves.
+# over 2^21), then runs tests/guest/lifecycle.sh, poll_rmmod.sh, params.sh,
+# memory.sh and tests/programs/test_slotctl.sh, which load and unload it
+# themselves.
 # All TAP is relayed as it comes; the last line is exactly
 #
 #	SUITE: N passed, M failed
@@ -117,6 +118,7 @@ fi
 run_tap guest/lifecycle.sh sh "$tests/guest/lifecycle.sh"
 run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
 run_tap guest/params.sh sh "$tests/guest/params.sh"
+run_tap guest/memory.sh sh "$tests/guest/memory.sh"
 run_tap programs/test_slotctl.sh sh "$tests/programs/test_slotctl.sh"
 if loaded; then
 	fail "message_slot still loaded after the suite"
