@@ -14,6 +14,18 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+/*
+ * The allocations a process can repeat at will, a message per write and a
+ * channel per new id, are charged to its memory cgroup. When the cgroup
+ * (or the machine) is full they fail, and the call returns ENOMEM: plain
+ * GFP_KERNEL_ACCOUNT would instead invoke the OOM killer (see
+ * try_charge_memcg()), which kills the writer for a request that has a
+ * documented error. __GFP_RETRY_MAYFAIL still reclaims as hard as a normal
+ * allocation before it gives up, unlike __GFP_NORETRY; __GFP_NOWARN
+ * because the caller reports the failure.
+ */
+#define MS_GFP_USER (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static struct kmem_cache *ms_channel_cache;
 
 static const struct rhashtable_params ms_channel_params = {
@@ -96,7 +108,7 @@ static struct ms_channel *ms_channel_create(struct ms_slot *slot, u32 id)
 	struct ms_channel *ch;
 	int err;
 
-	ch = kmem_cache_zalloc(ms_channel_cache, GFP_KERNEL_ACCOUNT);
+	ch = kmem_cache_zalloc(ms_channel_cache, MS_GFP_USER);
 	if (!ch)
 		return ERR_PTR(-ENOMEM);
 	ch->id = id;
@@ -170,7 +182,7 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 {
 	struct ms_message *msg;
 
-	msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kmalloc(struct_size(msg, data, len), MS_GFP_USER);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	msg->len = len;
