@@ -193,26 +193,59 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 	return msg;
 }
 
+static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
+					  struct ms_message *msg)
+{
+	return unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
+}
+
 /*
- * Replaces the channel's message with @msg (NULL drops it), accounts the
- * change and frees the old message once no reader can hold it. Each old
- * message comes back from exactly one xchg(), so it is accounted and freed
- * exactly once however many writers and clears race.
+ * Counts a change of a channel's message from @old to @msg (either may be
+ * NULL) and frees @old once no reader can hold it. Each old message comes
+ * back from exactly one exchange, so it is counted and freed exactly once
+ * however many writers and clears race.
  */
-static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
+static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 			       struct ms_message *msg)
 {
-	struct ms_message *old;
-	long bytes = msg ? msg->len : 0;
+	long bytes = (msg ? (long)msg->len : 0) - (old ? (long)old->len : 0);
 
-	old = unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
-	if (old)
-		bytes -= old->len;
 	if (!old != !msg)
 		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
 	this_cpu_add(slot->stats->bytes, bytes);
 	if (old)
 		kfree_rcu(old, rcu);
+}
+
+/*
+ * Swaps @msg in under a quota: charges the growth first, then swaps only
+ * if the channel still holds the message the growth was computed from,
+ * else undoes the charge and tries again. Inside the caller's RCU read
+ * section, so @old can be neither freed nor reused meanwhile.
+ */
+static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
+						  struct ms_channel *ch,
+						  struct ms_message *msg,
+						  unsigned long quota)
+{
+	struct ms_message *old = rcu_dereference(ch->msg), *seen;
+	long grow;
+
+	for (;;) {
+		grow = (long)msg->len - (old ? (long)old->len : 0);
+		if (grow > 0 && !ms_quota_charge(slot, grow, quota))
+			return ERR_PTR(-EDQUOT);
+		seen = unrcu_pointer(cmpxchg(&ch->msg, RCU_INITIALIZER(old),
+					     RCU_INITIALIZER(msg)));
+		if (seen == old)
+			break;
+		if (grow > 0)
+			ms_quota_uncharge(slot, grow);
+		old = seen;
+	}
+	if (grow < 0)
+		ms_quota_uncharge(slot, -grow);
+	return old;
 }
 
 /**
@@ -223,23 +256,58 @@ static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
  *
  * One atomic exchange publishes the message (it orders the message's
  * contents before the pointer) and hands back the old one, which is freed
- * once no reader can hold it.
+ * once no reader can hold it. Under a quota, the growth is charged first
+ * (see "Quota" in internal.h).
  *
- * Context: any process context; lockless.
+ * Context: process context; lockless, but waits while the quota changes.
+ * Return: 0, or -EDQUOT if @msg would take the slot past its quota; the
+ * caller still owns @msg then, and the channel is unchanged.
  */
-void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
-			struct ms_message *msg)
+int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+		       struct ms_message *msg)
 {
-	int cpu = get_cpu();
-	struct ms_stats *stats = per_cpu_ptr(slot->stats, cpu);
-	u64 n = stats->writes + 1;
+	struct ms_message *old;
+	struct ms_stats *stats;
+	unsigned long quota;
+	u64 n;
+	int cpu;
 
-	/* This CPU's n-th message: unique in the slot, without a shared line. */
-	WRITE_ONCE(stats->writes, n);
+	quota = ms_quota_enter();
+	/*
+	 * This CPU's n-th message: unique in the slot, without a shared
+	 * line. Counted only once it is in, so a refused write uses no number.
+	 */
+	cpu = get_cpu();
+	stats = per_cpu_ptr(slot->stats, cpu);
+	n = stats->writes + 1;
 	msg->seq = n * nr_cpu_ids + cpu;
+	if (quota)
+		old = ms_channel_swap_charged(slot, ch, msg, quota);
+	else
+		old = ms_channel_xchg(ch, msg);
+	if (!IS_ERR(old))
+		WRITE_ONCE(stats->writes, n);
 	put_cpu();
-	ms_channel_replace(slot, ch, msg);
+	if (!IS_ERR(old))
+		ms_channel_account(slot, old, msg);
+	ms_quota_exit();
+	if (IS_ERR(old))
+		return PTR_ERR(old);
 	ms_slot_wake_pollers(slot, ch);
+	return 0;
+}
+
+/* Drops the channel's message, if any, releasing its bytes from the quota. */
+static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
+			    unsigned long quota)
+{
+	struct ms_message *old = ms_channel_xchg(ch, NULL);
+
+	if (!old)
+		return;
+	if (quota)
+		ms_quota_uncharge(slot, old->len);
+	ms_channel_account(slot, old, NULL);
 }
 
 /* Walks at most this many channels per RCU read section. */
@@ -254,16 +322,17 @@ void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
 {
 	struct rhashtable_iter iter;
-	unsigned long removed = 0, seen = 0;
+	unsigned long removed = 0, seen = 0, quota;
 	struct ms_channel *ch;
 
 	rhashtable_walk_enter(&slot->channels, &iter);
+	quota = ms_quota_enter();
 	rhashtable_walk_start(&iter);
 	while ((ch = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
 			continue;
 		if (rcu_access_pointer(ch->msg))
-			ms_channel_replace(slot, ch, NULL);
+			ms_channel_drop(slot, ch, quota);
 		if (!ch->users) {
 			rhashtable_remove_fast(&slot->channels, &ch->node,
 					       ms_channel_params);
@@ -272,11 +341,14 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
 		}
 		if (++seen % MS_CLEAR_BATCH == 0) {
 			rhashtable_walk_stop(&iter);
+			ms_quota_exit();
 			cond_resched();
+			quota = ms_quota_enter();
 			rhashtable_walk_start(&iter);
 		}
 	}
 	rhashtable_walk_stop(&iter);
+	ms_quota_exit();
 	rhashtable_walk_exit(&iter);
 	return removed;
 }

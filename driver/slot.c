@@ -223,16 +223,41 @@ void ms_slots_destroy(void)
 	unsigned int minor;
 
 	for (minor = 0; minor < MS_MINORS; minor++) {
-		struct ms_slot *slot = ms_slots[minor];
+		struct ms_slot *slot;
 
+		/* A change of the quota through sysfs may still walk the table. */
+		mutex_lock(&ms_slots_lock);
+		slot = ms_slots[minor];
+		ms_slots[minor] = NULL;
+		mutex_unlock(&ms_slots_lock);
 		if (!slot)
 			continue;
-		ms_slots[minor] = NULL;
 		if (slot->dev)
 			device_unregister(slot->dev);
 		ms_debugfs_remove_slot(slot);
 		ms_slot_put(slot);
 	}
+}
+
+/**
+ * ms_slots_quota_sync() - restart every slot's quota usage from its bytes
+ *
+ * Context: the quota is changing: no message changes meanwhile (see
+ * ms_quota_enter()); takes ms_slots_lock.
+ */
+void ms_slots_quota_sync(void)
+{
+	struct ms_stats sum;
+	unsigned int minor;
+
+	mutex_lock(&ms_slots_lock);
+	for (minor = 0; minor < MS_MINORS; minor++) {
+		if (!ms_slots[minor])
+			continue;
+		ms_slot_stats(ms_slots[minor], &sum);
+		atomic_long_set(&ms_slots[minor]->quota_used, sum.bytes);
+	}
+	mutex_unlock(&ms_slots_lock);
 }
 
 /**
@@ -341,6 +366,7 @@ static ssize_t ms_write(struct file *file, const char __user *buf,
 	struct ms_file *mf = file->private_data;
 	struct ms_channel *ch;
 	struct ms_message *msg;
+	int err;
 
 	/* A file's channel, once set, is never unset: checking early is safe. */
 	if (!rcu_access_pointer(mf->channel))
@@ -353,8 +379,12 @@ static ssize_t ms_write(struct file *file, const char __user *buf,
 
 	mutex_lock(&mf->lock);
 	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
-	ms_channel_publish(mf->slot, ch, msg);
+	err = ms_channel_publish(mf->slot, ch, msg);
 	mutex_unlock(&mf->lock);
+	if (err) {
+		kfree(msg);
+		return err;
+	}
 	return count;
 }
 
@@ -426,7 +456,7 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	rcu_read_lock();
 	ch = rcu_dereference(mf->channel);
 	if (ch) {
-		/* A write succeeds whenever a channel is selected. */
+		/* A write never blocks once a channel is selected. */
 		mask |= EPOLLOUT | EPOLLWRNORM;
 		msg = rcu_dereference(ch->msg);
 		if (msg && msg->seq != READ_ONCE(mf->seen))
