@@ -220,15 +220,16 @@ static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 /*
  * Swaps @msg in under a quota: charges the growth first, then swaps only
  * if the channel still holds the message the growth was computed from,
- * else undoes the charge and tries again. Inside the caller's RCU read
- * section, so @old can be neither freed nor reused meanwhile.
+ * else undoes the charge and tries again. Preemption is disabled, which
+ * holds off RCU grace periods, so @old can be neither freed nor reused
+ * meanwhile.
  */
 static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
 						  struct ms_channel *ch,
 						  struct ms_message *msg,
 						  unsigned long quota)
 {
-	struct ms_message *old = rcu_dereference(ch->msg), *seen;
+	struct ms_message *old = rcu_dereference_sched(ch->msg), *seen;
 	long grow;
 
 	for (;;) {
@@ -277,7 +278,7 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 	 * This CPU's n-th message: unique in the slot, without a shared
 	 * line. Counted only once it is in, so a refused write uses no number.
 	 */
-	cpu = get_cpu();
+	cpu = smp_processor_id();
 	stats = per_cpu_ptr(slot->stats, cpu);
 	n = stats->writes + 1;
 	msg->seq = n * nr_cpu_ids + cpu;
@@ -285,11 +286,10 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		old = ms_channel_swap_charged(slot, ch, msg, quota);
 	else
 		old = ms_channel_xchg(ch, msg);
-	if (!IS_ERR(old))
+	if (!IS_ERR(old)) {
 		WRITE_ONCE(stats->writes, n);
-	put_cpu();
-	if (!IS_ERR(old))
 		ms_channel_account(slot, old, msg);
+	}
 	ms_quota_exit();
 	if (IS_ERR(old))
 		return PTR_ERR(old);
@@ -319,14 +319,14 @@ static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
  * next one when it resumes, hence the caller's loop; it ends because no
  * channel can be inserted while the caller holds the slot's lock.
  */
-static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
+static unsigned long ms_channel_clear_pass(struct ms_slot *slot,
+					   unsigned long quota)
 {
 	struct rhashtable_iter iter;
-	unsigned long removed = 0, seen = 0, quota;
+	unsigned long removed = 0, seen = 0;
 	struct ms_channel *ch;
 
 	rhashtable_walk_enter(&slot->channels, &iter);
-	quota = ms_quota_enter();
 	rhashtable_walk_start(&iter);
 	while ((ch = rhashtable_walk_next(&iter))) {
 		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
@@ -341,14 +341,11 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
 		}
 		if (++seen % MS_CLEAR_BATCH == 0) {
 			rhashtable_walk_stop(&iter);
-			ms_quota_exit();
 			cond_resched();
-			quota = ms_quota_enter();
 			rhashtable_walk_start(&iter);
 		}
 	}
 	rhashtable_walk_stop(&iter);
-	ms_quota_exit();
 	rhashtable_walk_exit(&iter);
 	return removed;
 }
@@ -360,16 +357,21 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
  * Channels that an open file has selected stay (without a message); all
  * others are freed. Readers and writers are never blocked: a write racing
  * the clear either lands before it (and is dropped) or after it (and
- * stays).
+ * stays). The quota cannot change meanwhile, so the bytes dropped are
+ * released from the quota it had when the clear began.
  *
- * Context: process context, may sleep; takes @slot->lock.
+ * Context: process context, may sleep; takes ms_quota_lock, then
+ * @slot->lock.
  */
 void ms_channel_table_clear(struct ms_slot *slot)
 {
+	unsigned long quota = ms_quota_hold();
+
 	mutex_lock(&slot->lock);
-	while (ms_channel_clear_pass(slot))
+	while (ms_channel_clear_pass(slot, quota))
 		;
 	mutex_unlock(&slot->lock);
+	ms_quota_unhold();
 }
 
 /**

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
@@ -78,22 +79,24 @@
  * the stored bytes and concurrent writers cannot overshoot. A write that
  * does not grow the slot never fails: lowering the quota below what a
  * slot holds keeps every message and refuses only growth. @quota_used is
- * kept only while a quota is set. Every change of a message pointer runs
- * inside ms_quota_enter()/ms_quota_exit(), an RCU read section; changing
- * the parameter raises a flag that makes new writers wait, waits a grace
- * period for those already inside, then sets every slot's @quota_used to
- * its "bytes" counter. Switching the quota on therefore counts the
- * messages already stored.
+ * kept only while a quota is set. A write changes its message pointer and
+ * the statistics between ms_quota_enter() and ms_quota_exit(), with
+ * preemption disabled; a clear holds ms_quota_lock. Changing the parameter
+ * takes that lock, raises a flag that makes new writers wait, waits a
+ * grace period for those already inside, then sets every slot's
+ * @quota_used to its "bytes" counter. Switching the quota on therefore
+ * counts the messages already stored.
  *
  * Lock order, outermost first:
- *   ms_file.lock  ->  ms_slot.lock  ->  ms_quota_lock  ->  ms_slots_lock
+ *   ms_file.lock  ->  ms_quota_lock  ->  ms_slot.lock
+ *   ms_quota_lock  ->  ms_slots_lock
  *   ms_slot.poll_lock  ->  wait queue locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
  * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
  * it, so removing files under it cannot deadlock. ms_quota_lock (quota.c)
- * serialises changes of the quota; writers and clears wait on it only
- * while one is under way.
+ * serialises changes of the quota and clears; writers wait on it only
+ * while a change is under way.
  * ms_slot.lock guards insertions into and removals from the channel table
  * and every channel's @users. ms_file.lock serialises ioctl() and write()
  * on one open file, so a write never publishes into a channel that the
@@ -235,10 +238,47 @@ void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch);
 void ms_slots_quota_sync(void);
 
 /* quota.c */
-unsigned long ms_quota_enter(void);
-void ms_quota_exit(void);
+extern unsigned long ms_quota;
+extern bool ms_quota_busy;
+void ms_quota_wait(void);
+unsigned long ms_quota_hold(void);
+void ms_quota_unhold(void);
 bool ms_quota_charge(struct ms_slot *slot, long bytes, unsigned long quota);
 void ms_quota_uncharge(struct ms_slot *slot, long bytes);
+
+/**
+ * ms_quota_enter() - start a write's change of a message pointer
+ *
+ * Disables preemption, after waiting for a change of the quota that is
+ * under way: that change waits a grace period for every section begun
+ * before it, then recounts the slots. With no quota set this costs two
+ * loads on top of the preempt_disable() the write needs anyway.
+ *
+ * Context: process context; may sleep before it returns, returns with
+ * preemption disabled until ms_quota_exit().
+ * Return: the quota in bytes, 0 for none, valid until ms_quota_exit().
+ */
+static inline unsigned long ms_quota_enter(void)
+{
+	preempt_disable();
+	/* Pairs with ms_quota_set(): flag down, new quota and usage seen. */
+	while (unlikely(smp_load_acquire(&ms_quota_busy))) {
+		preempt_enable();
+		ms_quota_wait();
+		preempt_disable();
+	}
+	return READ_ONCE(ms_quota);
+}
+
+/**
+ * ms_quota_exit() - end what ms_quota_enter() started
+ *
+ * Context: after ms_quota_enter().
+ */
+static inline void ms_quota_exit(void)
+{
+	preempt_enable();
+}
 
 /* control.c */
 int ms_control_register(void);

@@ -13,46 +13,49 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 
-static unsigned long ms_quota;
-/* Serialises changes of the quota; writers wait on it during one. */
+/* Bytes per slot, 0 for no limit; ms_quota_lock for changes. */
+unsigned long ms_quota;
+/* Set while a change is under way: no writer may charge or publish. */
+bool ms_quota_busy;
+/* Serialises changes of the quota and clears; writers wait on it. */
 static DEFINE_MUTEX(ms_quota_lock);
-/* Set while a change is under way: nobody may charge or publish. */
-static bool ms_quota_busy;
 
 /**
- * ms_quota_enter() - start a change of a slot's stored bytes
+ * ms_quota_wait() - wait until a change of the quota is over
  *
- * Every change of a message pointer (a write, a clear) happens between
- * ms_quota_enter() and ms_quota_exit(), so that a change of the quota can
- * wait for all of them to finish and then recount every slot. While such
- * a change is under way this waits for it.
+ * The slow path of ms_quota_enter().
  *
- * Context: process context; may sleep before it returns, and returns
- * inside an RCU read section, which ms_quota_exit() ends.
- * Return: the quota in bytes, 0 for none, valid until ms_quota_exit().
+ * Context: process context, preemption enabled; sleeps.
  */
-unsigned long ms_quota_enter(void)
-	__acquires(RCU)
+void ms_quota_wait(void)
 {
-	rcu_read_lock();
-	while (unlikely(smp_load_acquire(&ms_quota_busy))) {
-		rcu_read_unlock();
-		mutex_lock(&ms_quota_lock);
-		mutex_unlock(&ms_quota_lock);
-		rcu_read_lock();
-	}
-	return READ_ONCE(ms_quota);
+	mutex_lock(&ms_quota_lock);
+	mutex_unlock(&ms_quota_lock);
 }
 
 /**
- * ms_quota_exit() - end what ms_quota_enter() started
+ * ms_quota_hold() - keep the quota from changing, for a clear
  *
- * Context: inside the RCU read section of ms_quota_enter().
+ * A clear may hold it for long, but writers never wait for it: they
+ * wait only while a change is under way, which cannot start meanwhile.
+ *
+ * Context: process context; sleeps. Release with ms_quota_unhold().
+ * Return: the quota in bytes, 0 for none.
  */
-void ms_quota_exit(void)
-	__releases(RCU)
+unsigned long ms_quota_hold(void)
 {
-	rcu_read_unlock();
+	mutex_lock(&ms_quota_lock);
+	return ms_quota;
+}
+
+/**
+ * ms_quota_unhold() - let the quota change again
+ *
+ * Context: after ms_quota_hold().
+ */
+void ms_quota_unhold(void)
+{
+	mutex_unlock(&ms_quota_lock);
 }
 
 /**
@@ -89,9 +92,12 @@ void ms_quota_uncharge(struct ms_slot *slot, long bytes)
 }
 
 /*
- * Sets the quota. Once the flag is up and a grace period has passed, no
- * change of any message is in flight and new ones wait: every slot's
- * usage is then exactly its "bytes" counter, from which charging resumes.
+ * Sets the quota. Writers change messages with preemption disabled, and
+ * since the RCU flavours were consolidated (4.20) a grace period waits for
+ * such sections too: once the flag is up and a grace period has passed,
+ * no write is in flight and new ones wait, and clears are held off by the
+ * lock. Every slot's usage is then exactly its "bytes" counter, from
+ * which charging resumes.
  */
 static int ms_quota_set(const char *val, const struct kernel_param *kp)
 {
