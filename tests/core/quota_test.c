@@ -478,17 +478,21 @@ static unsigned long long tracked_bytes(struct writer *w, int fd)
 }
 
 /*
- * Writes 1-byte messages on new channels from id @base until refused;
- * returns how many fit.
+ * Fills what the quota leaves: messages of 128 bytes on new channels from
+ * id @base until refused, then of 64, 32, ... 1. Returns the bytes that
+ * fit, which is exactly the room left if the driver counts right.
  */
 static unsigned long top_up(int fd, unsigned int base)
 {
-	unsigned long n = 0;
+	unsigned long bytes = 0;
+	size_t len;
 
-	while (put(fd, base + (unsigned int)n, 1, 'x') == 1)
-		n++;
-	ASSERT_EQ(errno, EDQUOT);
-	return n;
+	for (len = BUF_LEN; len > 0; len /= 2) {
+		while (put(fd, base++, len, 'x') == (ssize_t)len)
+			bytes += len;
+		ASSERT_EQ(errno, EDQUOT);
+	}
+	return bytes;
 }
 
 static void run_writers(struct writer *w, void *(*fn)(void *))
@@ -601,6 +605,59 @@ QUOTA_TEST(concurrent_replacements_keep_the_count_exact)
 	ASSERT_EQ(sysfs_value(slot_a, "bytes"), sum);
 	ASSERT_LE(sum, QUOTA_RACE);
 	ASSERT_EQ(sum + top_up(fd, 0x50000000u), QUOTA_RACE);
+	for (i = 0; i < WRITERS; i++) {
+		close(writers[i].fd);
+		close(writers[i].shared_fd);
+	}
+	close(fd);
+}
+
+#define QUOTA_FINAL (4 * QUOTA_RACE)
+
+/*
+ * Sets the quota to 0, QUOTA_RACE and others in turn, at most 400 times
+ * while the writers run, then to QUOTA_FINAL, more than they can store.
+ */
+static void *toggler_main(void *arg)
+{
+	static const unsigned long values[] = { 0, QUOTA_RACE, 50000, 0,
+						QUOTA_RACE * 10 };
+	unsigned long *changes = arg;
+
+	while (!race_done && *changes < 400) {
+		set_quota(values[*changes % 5]);
+		(*changes)++;
+	}
+	set_quota(QUOTA_FINAL);
+	return NULL;
+}
+
+/*
+ * Every change recounts the slots from their bytes; one that raced a
+ * write would leave the count off for good, and the last change is made
+ * while the writers still run: the room left must be exact.
+ */
+QUOTA_TEST(quota_changes_while_writers_run_keep_the_count_exact)
+{
+	unsigned long long sum;
+	unsigned long changes = 0, room;
+	pthread_t toggler;
+	int i, fd = dev_open(slot_a);
+
+	set_quota(QUOTA_RACE);
+	room = grow_round(fd, 0, 0x40000000u);
+	race_done = 0;
+	ASSERT_EQ(pthread_create(&toggler, NULL, toggler_main, &changes), 0);
+	run_writers(writers, churner_main);
+	race_done = 1;
+	ASSERT_EQ(pthread_join(toggler, NULL), 0);
+	sum = tracked_bytes(writers, fd) + room;
+	TH_LOG("%lu changes of the quota while writers ran; %llu bytes stored",
+	       changes, sum);
+	ASSERT_GT(changes, 10);
+	ASSERT_EQ(sysfs_value(slot_a, "bytes"), sum);
+	ASSERT_LE(sum, QUOTA_FINAL);
+	ASSERT_EQ(top_up(fd, 0x50000000u), QUOTA_FINAL - sum);
 	for (i = 0; i < WRITERS; i++) {
 		close(writers[i].fd);
 		close(writers[i].shared_fd);
