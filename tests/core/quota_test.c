@@ -337,6 +337,8 @@ struct writer {
 };
 
 static volatile int race_done;
+/* Set when the quota will not change any more: churners may stop. */
+static volatile int quota_settled = 1;
 
 /* A write's result @r, with errno still its own, must be EDQUOT. */
 static void expect_refused(ssize_t r, size_t len)
@@ -389,16 +391,20 @@ static void grow_until_full(struct writer *w)
  * Replacements of random lengths on the writer's own channels, which it
  * alone writes, so a refused one must leave exactly the old message; and
  * on the shared channel, where writers race for one message pointer.
+ * CHURN of them, and on until CHURN / 10 after the quota has settled.
  */
 static void churn(struct writer *w)
 {
-	unsigned int i;
+	unsigned int i, after = 0;
 
-	for (i = 0; i < CHURN; i++) {
+	for (i = 0; i < CHURN || after < CHURN / 10; i++) {
 		size_t len = 1 + prng_next(&w->rng) % BUF_LEN;
 		unsigned char c = (unsigned char)(prng_next(&w->rng) | 1);
 		unsigned int k;
 		ssize_t r;
+
+		if (quota_settled)
+			after++;
 
 		/* A writer that came late to the growth may have no channel. */
 		if (i % 4 == 3 || w->nown == 0) {
@@ -613,22 +619,24 @@ QUOTA_TEST(concurrent_replacements_keep_the_count_exact)
 }
 
 #define QUOTA_FINAL (4 * QUOTA_RACE)
+#define QUOTA_CHANGES 40
 
 /*
- * Sets the quota to 0, QUOTA_RACE and others in turn, at most 400 times
- * while the writers run, then to QUOTA_FINAL, more than they can store.
+ * Sets the quota to 0, QUOTA_RACE and others in turn, QUOTA_CHANGES
+ * times, then to QUOTA_FINAL, more than the writers can store, all while
+ * they run: they go on for a while after quota_settled.
  */
 static void *toggler_main(void *arg)
 {
 	static const unsigned long values[] = { 0, QUOTA_RACE, 50000, 0,
 						QUOTA_RACE * 10 };
-	unsigned long *changes = arg;
+	unsigned int i;
 
-	while (!race_done && *changes < 400) {
-		set_quota(values[*changes % 5]);
-		(*changes)++;
-	}
+	(void)arg;
+	for (i = 0; i < QUOTA_CHANGES; i++)
+		set_quota(values[i % 5]);
 	set_quota(QUOTA_FINAL);
+	quota_settled = 1;
 	return NULL;
 }
 
@@ -640,21 +648,21 @@ static void *toggler_main(void *arg)
 QUOTA_TEST(quota_changes_while_writers_run_keep_the_count_exact)
 {
 	unsigned long long sum;
-	unsigned long changes = 0, room;
+	unsigned long room;
 	pthread_t toggler;
+	double t0;
 	int i, fd = dev_open(slot_a);
 
 	set_quota(QUOTA_RACE);
 	room = grow_round(fd, 0, 0x40000000u);
-	race_done = 0;
-	ASSERT_EQ(pthread_create(&toggler, NULL, toggler_main, &changes), 0);
+	quota_settled = 0;
+	t0 = now_seconds();
+	ASSERT_EQ(pthread_create(&toggler, NULL, toggler_main, NULL), 0);
 	run_writers(writers, churner_main);
-	race_done = 1;
 	ASSERT_EQ(pthread_join(toggler, NULL), 0);
 	sum = tracked_bytes(writers, fd) + room;
-	TH_LOG("%lu changes of the quota while writers ran; %llu bytes stored",
-	       changes, sum);
-	ASSERT_GT(changes, 10);
+	TH_LOG("%d changes of the quota while writers ran, %.1f s; %llu bytes stored",
+	       QUOTA_CHANGES + 1, now_seconds() - t0, sum);
 	ASSERT_EQ(sysfs_value(slot_a, "bytes"), sum);
 	ASSERT_LE(sum, QUOTA_FINAL);
 	ASSERT_EQ(top_up(fd, 0x50000000u), QUOTA_FINAL - sum);
