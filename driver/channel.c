@@ -15,6 +15,18 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 
+/*
+ * The allocations a process can repeat at will, a message per write and a
+ * channel per new id, are charged to its memory cgroup. When the cgroup
+ * (or the machine) is full they fail, and the call returns ENOMEM: plain
+ * GFP_KERNEL_ACCOUNT would instead invoke the OOM killer (see
+ * try_charge_memcg()), which kills the writer for a request that has a
+ * documented error. __GFP_RETRY_MAYFAIL still reclaims as hard as a normal
+ * allocation before it gives up, unlike __GFP_NORETRY; __GFP_NOWARN
+ * because the caller reports the failure.
+ */
+#define MS_GFP_USER (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static struct kmem_cache *ms_channel_cache;
 
 static const struct rhashtable_params ms_channel_params = {
@@ -97,7 +109,7 @@ static struct ms_channel *ms_channel_create(struct ms_slot *slot, u32 id)
 	struct ms_channel *ch;
 	int err;
 
-	ch = kmem_cache_zalloc(ms_channel_cache, GFP_KERNEL_ACCOUNT);
+	ch = kmem_cache_zalloc(ms_channel_cache, MS_GFP_USER);
 	if (!ch)
 		return ERR_PTR(-ENOMEM);
 	ch->id = id;
@@ -159,7 +171,7 @@ static struct ms_message *ms_message_alloc(size_t len)
 {
 	struct ms_message *msg;
 
-	msg = kmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kmalloc(struct_size(msg, data, len), MS_GFP_USER);
 	if (msg)
 		msg->len = len;
 	return msg;
@@ -214,26 +226,60 @@ struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len)
 	return msg;
 }
 
+static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
+					  struct ms_message *msg)
+{
+	return unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
+}
+
 /*
- * Replaces the channel's message with @msg (NULL drops it), accounts the
- * change and frees the old message once no reader can hold it. Each old
- * message comes back from exactly one xchg(), so it is accounted and freed
- * exactly once however many writers and clears race.
+ * Counts a change of a channel's message from @old to @msg (either may be
+ * NULL) and frees @old once no reader can hold it. Each old message comes
+ * back from exactly one exchange, so it is counted and freed exactly once
+ * however many writers and clears race.
  */
-static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
+static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 			       struct ms_message *msg)
 {
-	struct ms_message *old;
-	long bytes = msg ? msg->len : 0;
+	long bytes = (msg ? (long)msg->len : 0) - (old ? (long)old->len : 0);
 
-	old = unrcu_pointer(xchg(&ch->msg, RCU_INITIALIZER(msg)));
-	if (old)
-		bytes -= old->len;
 	if (!old != !msg)
 		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
 	this_cpu_add(slot->stats->bytes, bytes);
 	if (old)
 		kfree_rcu(old, rcu);
+}
+
+/*
+ * Swaps @msg in under a quota: charges the growth first, then swaps only
+ * if the channel still holds the message the growth was computed from,
+ * else undoes the charge and tries again. Preemption is disabled, which
+ * holds off RCU grace periods, so @old can be neither freed nor reused
+ * meanwhile.
+ */
+static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
+						  struct ms_channel *ch,
+						  struct ms_message *msg,
+						  unsigned long quota)
+{
+	struct ms_message *old = rcu_dereference_sched(ch->msg), *seen;
+	long grow;
+
+	for (;;) {
+		grow = (long)msg->len - (old ? (long)old->len : 0);
+		if (grow > 0 && !ms_quota_charge(slot, grow, quota))
+			return ERR_PTR(-EDQUOT);
+		seen = unrcu_pointer(cmpxchg(&ch->msg, RCU_INITIALIZER(old),
+					     RCU_INITIALIZER(msg)));
+		if (seen == old)
+			break;
+		if (grow > 0)
+			ms_quota_uncharge(slot, grow);
+		old = seen;
+	}
+	if (grow < 0)
+		ms_quota_uncharge(slot, -grow);
+	return old;
 }
 
 /**
@@ -244,23 +290,57 @@ static void ms_channel_replace(struct ms_slot *slot, struct ms_channel *ch,
  *
  * One atomic exchange publishes the message (it orders the message's
  * contents before the pointer) and hands back the old one, which is freed
- * once no reader can hold it.
+ * once no reader can hold it. Under a quota, the growth is charged first
+ * (see "Quota" in internal.h).
  *
- * Context: any process context; lockless.
+ * Context: process context; lockless, but waits while the quota changes.
+ * Return: 0, or -EDQUOT if @msg would take the slot past its quota; the
+ * caller still owns @msg then, and the channel is unchanged.
  */
-void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
-			struct ms_message *msg)
+int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+		       struct ms_message *msg)
 {
-	int cpu = get_cpu();
-	struct ms_stats *stats = per_cpu_ptr(slot->stats, cpu);
-	u64 n = stats->writes + 1;
+	struct ms_message *old;
+	struct ms_stats *stats;
+	unsigned long quota;
+	u64 n;
+	int cpu;
 
-	/* This CPU's n-th message: unique in the slot, without a shared line. */
-	WRITE_ONCE(stats->writes, n);
+	quota = ms_quota_enter();
+	/*
+	 * This CPU's n-th message: unique in the slot, without a shared
+	 * line. Counted only once it is in, so a refused write uses no number.
+	 */
+	cpu = smp_processor_id();
+	stats = per_cpu_ptr(slot->stats, cpu);
+	n = stats->writes + 1;
 	msg->seq = n * nr_cpu_ids + cpu;
-	put_cpu();
-	ms_channel_replace(slot, ch, msg);
+	if (quota)
+		old = ms_channel_swap_charged(slot, ch, msg, quota);
+	else
+		old = ms_channel_xchg(ch, msg);
+	if (!IS_ERR(old)) {
+		WRITE_ONCE(stats->writes, n);
+		ms_channel_account(slot, old, msg);
+	}
+	ms_quota_exit();
+	if (IS_ERR(old))
+		return PTR_ERR(old);
 	ms_slot_wake_pollers(slot, ch);
+	return 0;
+}
+
+/* Drops the channel's message, if any, releasing its bytes from the quota. */
+static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
+			    unsigned long quota)
+{
+	struct ms_message *old = ms_channel_xchg(ch, NULL);
+
+	if (!old)
+		return;
+	if (quota)
+		ms_quota_uncharge(slot, old->len);
+	ms_channel_account(slot, old, NULL);
 }
 
 /* Walks at most this many channels per RCU read section. */
@@ -272,7 +352,8 @@ void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
  * next one when it resumes, hence the caller's loop; it ends because no
  * channel can be inserted while the caller holds the slot's lock.
  */
-static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
+static unsigned long ms_channel_clear_pass(struct ms_slot *slot,
+					   unsigned long quota)
 {
 	struct rhashtable_iter iter;
 	unsigned long removed = 0, seen = 0;
@@ -284,7 +365,7 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
 		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
 			continue;
 		if (rcu_access_pointer(ch->msg))
-			ms_channel_replace(slot, ch, NULL);
+			ms_channel_drop(slot, ch, quota);
 		if (!ch->users) {
 			rhashtable_remove_fast(&slot->channels, &ch->node,
 					       ms_channel_params);
@@ -309,16 +390,21 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot)
  * Channels that an open file has selected stay (without a message); all
  * others are freed. Readers and writers are never blocked: a write racing
  * the clear either lands before it (and is dropped) or after it (and
- * stays).
+ * stays). The quota cannot change meanwhile, so the bytes dropped are
+ * released from the quota it had when the clear began.
  *
- * Context: process context, may sleep; takes @slot->lock.
+ * Context: process context, may sleep; takes ms_quota_lock, then
+ * @slot->lock.
  */
 void ms_channel_table_clear(struct ms_slot *slot)
 {
+	unsigned long quota = ms_quota_hold();
+
 	mutex_lock(&slot->lock);
-	while (ms_channel_clear_pass(slot))
+	while (ms_channel_clear_pass(slot, quota))
 		;
 	mutex_unlock(&slot->lock);
+	ms_quota_unhold();
 }
 
 /**

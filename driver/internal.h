@@ -8,9 +8,11 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
@@ -67,13 +69,35 @@
  * so their sums are exact after any sequence of operations and reading them
  * never walks the channels.
  *
+ * Quota. The module parameter "quota" caps each slot's stored bytes (the
+ * "bytes" counter: a replacement counts new length minus old); 0 means no
+ * cap and costs writers two loads. With a quota, a write that grows the
+ * slot first reserves the growth in @quota_used with one atomic add,
+ * failing with -EDQUOT (nothing changed) if that passes the quota, then
+ * swaps its message in with cmpxchg() against the message the growth was
+ * computed from, retrying if another write or a clear got there first;
+ * a shrink is released after the swap. So @quota_used never falls below
+ * the stored bytes and concurrent writers cannot overshoot. A write that
+ * does not grow the slot never fails: lowering the quota below what a
+ * slot holds keeps every message and refuses only growth. @quota_used is
+ * kept only while a quota is set. A write changes its message pointer and
+ * the statistics between ms_quota_enter() and ms_quota_exit(), with
+ * preemption disabled; a clear holds ms_quota_lock. Changing the parameter
+ * takes that lock, raises a flag that makes new writers wait, waits a
+ * grace period for those already inside, then sets every slot's
+ * @quota_used to its "bytes" counter. Switching the quota on therefore
+ * counts the messages already stored.
+ *
  * Lock order, outermost first:
- *   ms_file.lock  ->  ms_slot.lock
+ *   ms_file.lock  ->  ms_quota_lock  ->  ms_slot.lock
+ *   ms_quota_lock  ->  ms_slots_lock
  *   ms_slot.poll_lock  ->  wait queue locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
  * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
- * it, so removing files under it cannot deadlock.
+ * it, so removing files under it cannot deadlock. ms_quota_lock (quota.c)
+ * serialises changes of the quota and clears; writers wait on it only
+ * while a change is under way.
  * ms_slot.lock guards insertions into and removals from the channel table
  * and every channel's @users. ms_file.lock serialises ioctl() and write()
  * on one open file, so a write never publishes into a channel that the
@@ -145,6 +169,8 @@ struct ms_stats {
  *	reached only through mknod; ms_slots_lock
  * @debugfs: the slot's debugfs dump file
  * @stats: per-CPU statistics
+ * @quota_used: bytes charged against the quota: the stored bytes plus the
+ *	growth of writes in flight; kept only while a quota is set
  * @poll_lock: guards @pollers
  * @pollers: files that have polled, by ms_file.poll_node
  * @lock: guards @channels membership and every channel's @users
@@ -157,6 +183,7 @@ struct ms_slot {
 	struct device *dev;
 	struct dentry *debugfs;
 	struct ms_stats __percpu *stats;
+	atomic_long_t quota_used;
 	spinlock_t poll_lock;		/* @pollers */
 	struct list_head pollers;
 	struct mutex lock;		/* channel membership and @users */
@@ -196,8 +223,8 @@ struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
-void ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
-			struct ms_message *msg);
+int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
+		       struct ms_message *msg);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq);
 
@@ -210,6 +237,50 @@ int ms_slot_remove(unsigned int minor);
 void ms_slots_destroy(void);
 void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum);
 void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch);
+void ms_slots_quota_sync(void);
+
+/* quota.c */
+extern unsigned long ms_quota;
+extern bool ms_quota_busy;
+void ms_quota_wait(void);
+unsigned long ms_quota_hold(void);
+void ms_quota_unhold(void);
+bool ms_quota_charge(struct ms_slot *slot, long bytes, unsigned long quota);
+void ms_quota_uncharge(struct ms_slot *slot, long bytes);
+
+/**
+ * ms_quota_enter() - start a write's change of a message pointer
+ *
+ * Disables preemption, after waiting for a change of the quota that is
+ * under way: that change waits a grace period for every section begun
+ * before it, then recounts the slots. With no quota set this costs two
+ * loads on top of the preempt_disable() the write needs anyway.
+ *
+ * Context: process context; may sleep before it returns, returns with
+ * preemption disabled until ms_quota_exit().
+ * Return: the quota in bytes, 0 for none, valid until ms_quota_exit().
+ */
+static inline unsigned long ms_quota_enter(void)
+{
+	preempt_disable();
+	/* Pairs with ms_quota_set(): flag down, new quota and usage seen. */
+	while (unlikely(smp_load_acquire(&ms_quota_busy))) {
+		preempt_enable();
+		ms_quota_wait();
+		preempt_disable();
+	}
+	return READ_ONCE(ms_quota);
+}
+
+/**
+ * ms_quota_exit() - end what ms_quota_enter() started
+ *
+ * Context: after ms_quota_enter().
+ */
+static inline void ms_quota_exit(void)
+{
+	preempt_enable();
+}
 
 /* control.c */
 int ms_control_register(void);

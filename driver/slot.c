@@ -224,16 +224,41 @@ void ms_slots_destroy(void)
 	unsigned int minor;
 
 	for (minor = 0; minor < MS_MINORS; minor++) {
-		struct ms_slot *slot = ms_slots[minor];
+		struct ms_slot *slot;
 
+		/* A change of the quota through sysfs may still walk the table. */
+		mutex_lock(&ms_slots_lock);
+		slot = ms_slots[minor];
+		ms_slots[minor] = NULL;
+		mutex_unlock(&ms_slots_lock);
 		if (!slot)
 			continue;
-		ms_slots[minor] = NULL;
 		if (slot->dev)
 			device_unregister(slot->dev);
 		ms_debugfs_remove_slot(slot);
 		ms_slot_put(slot);
 	}
+}
+
+/**
+ * ms_slots_quota_sync() - restart every slot's quota usage from its bytes
+ *
+ * Context: the quota is changing: no message changes meanwhile (see
+ * ms_quota_enter()); takes ms_slots_lock.
+ */
+void ms_slots_quota_sync(void)
+{
+	struct ms_stats sum;
+	unsigned int minor;
+
+	mutex_lock(&ms_slots_lock);
+	for (minor = 0; minor < MS_MINORS; minor++) {
+		if (!ms_slots[minor])
+			continue;
+		ms_slot_stats(ms_slots[minor], &sum);
+		atomic_long_set(&ms_slots[minor]->quota_used, sum.bytes);
+	}
+	mutex_unlock(&ms_slots_lock);
 }
 
 /**
@@ -360,6 +385,7 @@ static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg)
 {
 	struct ms_channel *ch;
 	ssize_t len;
+	int err;
 
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -367,8 +393,13 @@ static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg)
 	len = msg->len;
 	mutex_lock(&mf->lock);
 	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
-	ms_channel_publish(mf->slot, ch, msg);
+	err = ms_channel_publish(mf->slot, ch, msg);
 	mutex_unlock(&mf->lock);
+	if (err) {
+		/* Refused (quota): the message was never visible. */
+		kfree(msg);
+		return err;
+	}
 	return len;
 }
 
@@ -500,7 +531,7 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	rcu_read_lock();
 	ch = rcu_dereference(mf->channel);
 	if (ch) {
-		/* A write succeeds whenever a channel is selected. */
+		/* A write never blocks once a channel is selected. */
 		mask |= EPOLLOUT | EPOLLWRNORM;
 		msg = rcu_dereference(ch->msg);
 		if (msg && msg->seq != READ_ONCE(mf->seen))

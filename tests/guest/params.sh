@@ -6,7 +6,8 @@
 # and unloading do to the control node, sysfs and debugfs: slots=0 creates
 # no slot device, slots=256 creates all of them, slots=257 is refused with
 # a KERN_ERR line and leaves nothing, rmmod is refused while the control
-# node or a debugfs dump is open and removes every node and file.
+# node or a debugfs dump is open and removes every node and file, and
+# quota=N on the insmod line is in force from the first write.
 #
 # Runs as root in the guest with cwd /work holding message_slot.ko and
 # tests/build/ (the C tests, some of which it runs again under other
@@ -36,6 +37,7 @@ bad_slots_values_refused
 rmmod_refused_while_control_open
 rmmod_refused_while_dump_open
 rmmod_removes_nodes_class_and_debugfs
+quota_given_at_load_applies
 "
 
 load() { # load [PARAM...]
@@ -268,6 +270,24 @@ t_rmmod_removes_nodes_class_and_debugfs() {
 		{ diag "no dump for the mknod-only slot9"; return 1; }
 	rmmod message_slot || { diag "rmmod failed"; return 1; }
 	nothing_left
+}
+
+t_quota_given_at_load_applies() {
+	load quota=300 || return 1
+	[ "$(cat /sys/module/message_slot/parameters/quota)" = 300 ] ||
+		{ diag "parameters/quota is not 300"; return 1; }
+	m128=$(printf '%0128d' 0)
+	roundtrip /dev/message_slot/slot2 1 "$m128" || return 1
+	roundtrip /dev/message_slot/slot2 2 "$m128" || return 1
+	# 256 stored: 45 more bytes would make 301.
+	if ./message_sender /dev/message_slot/slot2 3 "$(printf '%045d' 0)" \
+		2>"$tmp/err"; then
+		diag "a write past quota=300 succeeded"
+		return 1
+	fi
+	grep -q "Disk quota exceeded" "$tmp/err" ||
+		{ diag "message_sender said: $(cat "$tmp/err")"; return 1; }
+	roundtrip /dev/message_slot/slot2 3 "$(printf '%044d' 0)"
 }
 
 # --- main ------------------------------------------------------------------

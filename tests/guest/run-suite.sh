@@ -10,7 +10,7 @@
 # loads the module, runs every core test program and tests/programs,
 # unloads the module (timed: it then holds every channel the tests made,
 # over 2^21), then runs tests/guest/lifecycle.sh, load.sh, signing.sh
-# (MS_SIGNING=1), poll_rmmod.sh, params.sh and tests/programs/
+# (MS_SIGNING=1), poll_rmmod.sh, params.sh, memory.sh and tests/programs/
 # test_slotctl.sh, which load and unload it themselves.
 # All TAP is relayed as it comes; the last line is exactly
 #
@@ -134,6 +134,7 @@ if [ "${MS_SIGNING:-0}" = 1 ]; then
 fi
 run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
 run_tap guest/params.sh sh "$tests/guest/params.sh"
+run_tap guest/memory.sh sh "$tests/guest/memory.sh"
 run_tap programs/test_slotctl.sh sh "$tests/programs/test_slotctl.sh"
 if loaded; then
 	fail "message_slot still loaded after the suite"
