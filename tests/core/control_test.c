@@ -402,15 +402,26 @@ TEST(unreadable_request_efault)
 	close(fd);
 }
 
-/* Every request on @fd must be EPERM; run without CAP_SYS_ADMIN. */
+/*
+ * Every request on @fd must be EPERM; run without CAP_SYS_ADMIN. The
+ * capability is checked before the argument is read: a NULL or absurd
+ * one gives EPERM too.
+ */
 static void requests_eperm(int fd)
 {
+	struct msg_slot_ctl bad = { .minor = 256, .flags = 1 };
+	unsigned int c;
+
 	/* 141 has a device, 142 has none, 143 is a mknod-only slot. */
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_ADD, 142), EPERM);
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_ADD, MSG_SLOT_ANY_MINOR), EPERM);
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_REMOVE, 141), EPERM);
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_CLEAR, 141), EPERM);
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_CLEAR, 143), EPERM);
+	for (c = 0; c < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); c++) {
+		ASSERT_ERRNO(ioctl(fd, ctl_cmds[c], NULL), EPERM);
+		ASSERT_ERRNO(ioctl(fd, ctl_cmds[c], &bad), EPERM);
+	}
 }
 
 /* Sets up 141..143 for requests_eperm() and checks nothing changed after. */

@@ -33,15 +33,10 @@ load_refuses_a_second_load
 load_explains_a_refused_parameter
 "
 
-tmp=$(mktemp -d) || exit 1
-out=$tmp/out
-err=$tmp/err
-trap 'rm -rf "$tmp"' EXIT
+tap_tmp
 
 tap_reset() {
-	if loaded; then
-		rmmod message_slot 2>/dev/null || diag "cleanup: rmmod failed"
-	fi
+	unload
 }
 
 # The release in a module's vermagic (busybox has no modinfo -F).

@@ -35,15 +35,10 @@ signed_module_loads_untainted
 signed_module_passes_core_tests
 "
 
-tmp=$(mktemp -d) || exit 1
-out=$tmp/out
-err=$tmp/err
-trap 'rm -rf "$tmp"' EXIT
+tap_tmp
 
 tap_reset() {
-	if loaded; then
-		rmmod message_slot 2>/dev/null || diag "cleanup: rmmod failed"
-	fi
+	unload
 }
 
 # rejected MODULE DMESG-REASON: insmod refuses it for its signature, and

@@ -32,6 +32,21 @@ loaded() {
 	grep -q '^message_slot ' /proc/modules
 }
 
+# Unloads the module if it is loaded (a tap_reset for tests that load it).
+unload() {
+	if loaded; then
+		rmmod message_slot 2>/dev/null || diag "cleanup: rmmod failed"
+	fi
+}
+
+# A temporary directory $tmp, with $out and $err for run(), removed at exit.
+tap_tmp() {
+	tmp=$(mktemp -d) || exit 1
+	out=$tmp/out
+	err=$tmp/err
+	trap 'rm -rf "$tmp"' EXIT
+}
+
 tap_reset() {
 	:
 }
