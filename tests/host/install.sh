@@ -269,7 +269,7 @@ if [ "$last_rel" != "$rel" ]; then
 		>"$work/mis.log" 2>&1
 	st=$?
 	(cd "$d" 2>/dev/null && find . ! -type d) >>"$work/mis.log"
-	[ "$st" -ne 0 ] && grep -q "is built for $last_rel, not $rel" "$work/mis.log" &&
+	[ "$st" -ne 0 ] && grep -q "is built for kernel $last_rel, not $rel; rebuild it" "$work/mis.log" &&
 		[ -z "$(find "$d" ! -type d 2>/dev/null)" ]
 	result $? "install_module_refuses_a_module_built_for_another_release" "$work/mis.log"
 else
