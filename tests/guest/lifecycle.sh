@@ -63,19 +63,6 @@ refuse() {
 	fi
 }
 
-# Sends MESSAGE on CHANNEL through NODE and reads exactly it back.
-roundtrip() { # roundtrip NODE CHANNEL MESSAGE
-	printf '%s' "$3" >"$tmp/want"
-	check "message_sender $1 $2" ./message_sender "$1" "$2" "$3" || return 1
-	check "message_reader $1 $2" ./message_reader "$1" "$2" >"$tmp/out" ||
-		return 1
-	if ! cmp -s "$tmp/out" "$tmp/want"; then
-		diag "message_reader printed something else:"
-		od -c "$tmp/out" | head -n 4 | sed 's/^/#   /'
-		return 1
-	fi
-}
-
 # The major message_slot registered, from /proc/devices.
 registered_major() {
 	awk '/^Character devices:/ { c = 1; next }

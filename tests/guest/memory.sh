@@ -103,14 +103,6 @@ event() { # event NAME: the count in the test cgroup's memory.events
 	awk -v f="$1" '$1 == f { print $2 }' "$cg/memory.events"
 }
 
-# Sends MESSAGE on CHANNEL through NODE and reads exactly it back.
-roundtrip() { # roundtrip NODE CHANNEL MESSAGE
-	printf '%s' "$3" >"$tmp/want"
-	./message_sender "$1" "$2" "$3" || { diag "message_sender $1 $2 failed"; return 1; }
-	./message_reader "$1" "$2" >"$tmp/out" || { diag "message_reader $1 $2 failed"; return 1; }
-	cmp -s "$tmp/out" "$tmp/want" || { diag "read back something else from $1 $2"; return 1; }
-}
-
 # --- 2^20 messages ---------------------------------------------------------
 
 t_million_128_byte_messages_counted_and_freed_by_rmmod() {

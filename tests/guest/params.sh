@@ -106,14 +106,6 @@ expect_slots() { # expect_slots N
 	fi
 }
 
-# Sends MESSAGE on CHANNEL through NODE and reads exactly it back.
-roundtrip() { # roundtrip NODE CHANNEL MESSAGE
-	printf '%s' "$3" >"$tmp/want"
-	./message_sender "$1" "$2" "$3" || { diag "message_sender $1 failed"; return 1; }
-	./message_reader "$1" "$2" >"$tmp/out" || { diag "message_reader $1 failed"; return 1; }
-	cmp -s "$tmp/out" "$tmp/want" || { diag "read back something else from $1"; return 1; }
-}
-
 # Nothing of the module is left: no module, major, class, nodes, debugfs.
 nothing_left() {
 	for p in /sys/class/message_slot /dev/message_slot \

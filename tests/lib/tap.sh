@@ -39,6 +39,19 @@ unload() {
 	fi
 }
 
+# Sends MESSAGE on CHANNEL through NODE with ./message_sender and reads
+# exactly it back with ./message_reader; uses the caller's $tmp.
+roundtrip() { # roundtrip NODE CHANNEL MESSAGE
+	printf '%s' "$3" >"$tmp/want"
+	./message_sender "$1" "$2" "$3" || { diag "message_sender $1 $2 failed"; return 1; }
+	./message_reader "$1" "$2" >"$tmp/out" || { diag "message_reader $1 $2 failed"; return 1; }
+	if ! cmp -s "$tmp/out" "$tmp/want"; then
+		diag "message_reader $1 $2 printed something else:"
+		od -c "$tmp/out" | head -n 4 | sed 's/^/#   /'
+		return 1
+	fi
+}
+
 # A temporary directory $tmp, with $out and $err for run(), removed at exit.
 tap_tmp() {
 	tmp=$(mktemp -d) || exit 1
