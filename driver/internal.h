@@ -123,7 +123,8 @@ struct ms_message {
 	struct rcu_head rcu;
 	u64 seq;
 	u32 len;
-	u8 data[] __counted_by(len);
+	/* Aligned for the word-at-a-time copies from user space. */
+	u8 data[] __counted_by(len) __aligned(8);
 };
 
 /**
@@ -225,6 +226,8 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg);
+ssize_t ms_channel_copy_to_user(struct ms_channel *ch, char __user *buf,
+				size_t size, u64 *seq);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq);
 

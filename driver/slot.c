@@ -451,20 +451,47 @@ static void ms_read_done(struct ms_file *mf, u64 seq)
 	this_cpu_inc(mf->slot->stats->reads);
 }
 
+/*
+ * The slow path of read(), for a buffer that faults: through a kernel
+ * buffer, so that copy_to_user() runs outside the RCU section, where it
+ * may fault and sleep.
+ */
+static noinline ssize_t ms_read_slow(struct ms_file *mf, char __user *buf,
+				     size_t count, u64 *seq)
+{
+	u8 data[BUF_LEN];
+	ssize_t len;
+
+	len = ms_read_message(mf, data, count, seq);
+	if (len < 0)
+		return len;
+	if (copy_to_user(buf, data, len))
+		return -EINVAL;
+	return len;
+}
+
 static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 		       loff_t *ppos)
 {
 	struct ms_file *mf = file->private_data;
-	u8 data[BUF_LEN];
+	struct ms_channel *ch;
 	ssize_t len;
 	u64 seq;
 
-	len = ms_read_message(mf, data, count, &seq);
+	rcu_read_lock();
+	ch = rcu_dereference(mf->channel);
+	if (ch) {
+		pagefault_disable();
+		len = ms_channel_copy_to_user(ch, buf, count, &seq);
+		pagefault_enable();
+	} else {
+		len = -EINVAL;
+	}
+	rcu_read_unlock();
+	if (len == -EFAULT)
+		len = ms_read_slow(mf, buf, count, &seq);
 	if (len < 0)
 		return len;
-	/* Outside the RCU section: copy_to_user() may fault and sleep. */
-	if (copy_to_user(buf, data, len))
-		return -EINVAL;
 	ms_read_done(mf, seq);
 	return len;
 }
