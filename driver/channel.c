@@ -29,6 +29,22 @@
 
 static struct kmem_cache *ms_channel_cache;
 
+/*
+ * Messages come from one cache per MS_MSG_STEP bytes of length, so a
+ * message costs its header and at most MS_MSG_STEP - 1 bytes beyond its
+ * data. The caches are SLAB_TYPESAFE_BY_RCU: a replaced message goes back
+ * to its cache at once, without waiting for a grace period, and a reader
+ * that still holds a pointer to it may find it reused for another message
+ * (of the same cache). Readers detect that with the sequence number
+ * (see ms_message_read_begin()).
+ */
+#define MS_MSG_STEP 16
+#define MS_MSG_CACHES (BUF_LEN / MS_MSG_STEP)
+static struct kmem_cache *ms_message_caches[MS_MSG_CACHES];
+
+/* Numbers messages: unique over all slots, without a shared cache line. */
+static DEFINE_PER_CPU(u64, ms_message_count);
+
 static const struct rhashtable_params ms_channel_params = {
 	.key_len = sizeof(u32),
 	.key_offset = offsetof(struct ms_channel, id),
@@ -37,30 +53,91 @@ static const struct rhashtable_params ms_channel_params = {
 };
 
 /**
- * ms_channel_cache_create() - create the slab cache for channels
+ * ms_caches_create() - create the slab caches for channels and messages
  *
  * Context: module init.
  * Return: 0 or -ENOMEM.
  */
-int ms_channel_cache_create(void)
+int ms_caches_create(void)
 {
+	char name[32];
+	int i;
+
 	ms_channel_cache = kmem_cache_create("message_slot_channel",
 					     sizeof(struct ms_channel), 0,
 					     SLAB_ACCOUNT, NULL);
-	return ms_channel_cache ? 0 : -ENOMEM;
+	if (!ms_channel_cache)
+		return -ENOMEM;
+	for (i = 0; i < MS_MSG_CACHES; i++) {
+		unsigned int size = (i + 1) * MS_MSG_STEP;
+
+		snprintf(name, sizeof(name), "message_slot_msg%u", size);
+		/* Only the data is ever copied from user space. */
+		ms_message_caches[i] =
+			kmem_cache_create_usercopy(name,
+						   struct_size_t(struct ms_message, data, size),
+						   __alignof__(struct ms_message),
+						   SLAB_TYPESAFE_BY_RCU | SLAB_ACCOUNT,
+						   offsetof(struct ms_message, data),
+						   size, NULL);
+		if (!ms_message_caches[i]) {
+			ms_caches_destroy();
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /**
- * ms_channel_cache_destroy() - destroy the channel cache
+ * ms_caches_destroy() - destroy the caches
  *
- * Waits for the channels still queued for an RCU free first.
+ * Waits for the channels and messages still queued for an RCU free
+ * first. kmem_cache_destroy() takes a NULL cache.
  *
  * Context: module exit, after every slot is gone. Sleeps.
  */
-void ms_channel_cache_destroy(void)
+void ms_caches_destroy(void)
 {
+	int i;
+
 	rcu_barrier();
+	for (i = 0; i < MS_MSG_CACHES; i++)
+		kmem_cache_destroy(ms_message_caches[i]);
 	kmem_cache_destroy(ms_channel_cache);
+}
+
+static struct kmem_cache *ms_message_cache(size_t len)
+{
+	return ms_message_caches[(len - 1) / MS_MSG_STEP];
+}
+
+/* Returns a message that no reader can reach any more to its cache. */
+static void ms_message_free(struct ms_message *msg)
+{
+	kmem_cache_free(ms_message_cache(msg->len), msg);
+}
+
+static void ms_message_free_rcu(struct rcu_head *head)
+{
+	ms_message_free(container_of((void *)head, struct ms_message, data));
+}
+
+/*
+ * Frees a message that was just replaced. Readers may still hold it, and
+ * SLAB_TYPESAFE_BY_RCU lets them. Under a quota the free waits a grace
+ * period: a writer computing its growth from this message's length must
+ * not see the message reused and back in the same channel. Its data then
+ * holds the rcu_head, so its number is cleared first, for readers.
+ */
+static void ms_message_retire(struct ms_message *msg, unsigned long quota)
+{
+	if (!quota) {
+		ms_message_free(msg);
+		return;
+	}
+	WRITE_ONCE(msg->seq, 0);
+	smp_wmb();	/* the number, before the rcu_head over the data */
+	call_rcu((struct rcu_head *)msg->data, ms_message_free_rcu);
 }
 
 /**
@@ -86,7 +163,10 @@ static void ms_channel_free_now(void *ptr, void *arg)
 {
 	struct ms_channel *ch = ptr;
 
-	kfree(rcu_dereference_raw(ch->msg));
+	struct ms_message *msg = rcu_dereference_raw(ch->msg);
+
+	if (msg)
+		ms_message_free(msg);
 	kmem_cache_free(ms_channel_cache, ch);
 }
 
@@ -171,9 +251,16 @@ static struct ms_message *ms_message_alloc(size_t len)
 {
 	struct ms_message *msg;
 
-	msg = kmalloc(struct_size(msg, data, len), MS_GFP_USER);
-	if (msg)
-		msg->len = len;
+	msg = kmem_cache_alloc(ms_message_cache(len), MS_GFP_USER);
+	if (!msg)
+		return NULL;
+	/*
+	 * A reader may still be copying this object's last message: clear
+	 * the number before the contents change, so that it notices.
+	 */
+	WRITE_ONCE(msg->seq, 0);
+	smp_wmb();	/* the number, before the contents; pairs with readers */
+	WRITE_ONCE(msg->len, len);
 	return msg;
 }
 
@@ -220,7 +307,7 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	if (ms_copy_from_user(msg->data, buf, len)) {
-		kfree(msg);
+		ms_message_free(msg);
 		return ERR_PTR(-EINVAL);
 	}
 	return msg;
@@ -244,7 +331,7 @@ struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len)
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	if (!copy_from_iter_full(msg->data, len, from)) {
-		kfree(msg);
+		ms_message_free(msg);
 		return ERR_PTR(-EINVAL);
 	}
 	return msg;
@@ -263,7 +350,7 @@ static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
  * however many writers and clears race.
  */
 static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
-			       struct ms_message *msg)
+			       struct ms_message *msg, unsigned long quota)
 {
 	long bytes = (msg ? (long)msg->len : 0) - (old ? (long)old->len : 0);
 
@@ -271,15 +358,16 @@ static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
 	this_cpu_add(slot->stats->bytes, bytes);
 	if (old)
-		kfree_rcu(old, rcu);
+		ms_message_retire(old, quota);
 }
 
 /*
  * Swaps @msg in under a quota: charges the growth first, then swaps only
  * if the channel still holds the message the growth was computed from,
  * else undoes the charge and tries again. Preemption is disabled, which
- * holds off RCU grace periods, so @old can be neither freed nor reused
- * meanwhile.
+ * holds off RCU grace periods, and under a quota a replaced message is
+ * freed only after one (ms_message_retire()), so @old can be neither
+ * freed nor reused meanwhile.
  */
 static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
 						  struct ms_channel *ch,
@@ -312,44 +400,40 @@ static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
  * @ch: the channel, held by the caller's file
  * @msg: a complete message from ms_message_from_user()
  *
- * One atomic exchange publishes the message (it orders the message's
- * contents before the pointer) and hands back the old one, which is freed
- * once no reader can hold it. Under a quota, the growth is charged first
+ * Numbers the message, then one atomic exchange publishes it (it orders
+ * the message's contents before the pointer) and hands back the old one,
+ * which goes back to its cache. Under a quota, the growth is charged first
  * (see "Quota" in internal.h).
  *
  * Context: process context; lockless, but waits while the quota changes.
- * Return: 0, or -EDQUOT if @msg would take the slot past its quota; the
- * caller still owns @msg then, and the channel is unchanged.
+ * Return: 0, or -EDQUOT if @msg would take the slot past its quota; @msg
+ * is freed then, and the channel is unchanged.
  */
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg)
 {
 	struct ms_message *old;
-	struct ms_stats *stats;
 	unsigned long quota;
 	u64 n;
-	int cpu;
 
 	quota = ms_quota_enter();
-	/*
-	 * This CPU's n-th message: unique in the slot, without a shared
-	 * line. Counted only once it is in, so a refused write uses no number.
-	 */
-	cpu = smp_processor_id();
-	stats = per_cpu_ptr(slot->stats, cpu);
-	n = stats->writes + 1;
-	msg->seq = n * nr_cpu_ids + cpu;
+	/* This CPU's n-th message: a number no other message ever gets. */
+	n = __this_cpu_inc_return(ms_message_count);
+	/* The contents before the number: see ms_message_read_begin(). */
+	smp_store_release(&msg->seq, n * nr_cpu_ids + smp_processor_id());
 	if (quota)
 		old = ms_channel_swap_charged(slot, ch, msg, quota);
 	else
 		old = ms_channel_xchg(ch, msg);
 	if (!IS_ERR(old)) {
-		WRITE_ONCE(stats->writes, n);
-		ms_channel_account(slot, old, msg);
+		__this_cpu_inc(slot->stats->writes);
+		ms_channel_account(slot, old, msg, quota);
 	}
 	ms_quota_exit();
-	if (IS_ERR(old))
+	if (IS_ERR(old)) {
+		ms_message_free(msg);
 		return PTR_ERR(old);
+	}
 	ms_slot_wake_pollers(slot, ch);
 	return 0;
 }
@@ -364,7 +448,7 @@ static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
 		return;
 	if (quota)
 		ms_quota_uncharge(slot, old->len);
-	ms_channel_account(slot, old, NULL);
+	ms_channel_account(slot, old, NULL, quota);
 }
 
 /* Walks at most this many channels per RCU read section. */
@@ -431,6 +515,67 @@ void ms_channel_table_clear(struct ms_slot *slot)
 	ms_quota_unhold();
 }
 
+/*
+ * Reading a message. A message object may go back to its cache and be
+ * reused for another message while a reader still holds it (see
+ * ms_message_caches), so readers work like seqcount readers: take the
+ * message's number, check that the object is still the channel's
+ * message, copy, and check that the number has not changed. A number is
+ * never given twice and is 0 while an object is being filled, so an
+ * unchanged number means the copy is of the message the channel held
+ * when it was checked.
+ *
+ * ms_message_read_begin() returns the channel's message and sets @seq to
+ * its number, or returns NULL if the channel holds none. Context: inside
+ * rcu_read_lock(), which keeps the object a struct ms_message.
+ */
+static struct ms_message *ms_message_read_begin(struct ms_channel *ch,
+						u64 *seq)
+{
+	struct ms_message *msg;
+
+	for (;;) {
+		msg = rcu_dereference(ch->msg);
+		if (!msg)
+			return NULL;
+		/* Pairs with the release in ms_channel_publish(). */
+		*seq = smp_load_acquire(&msg->seq);
+		if (*seq && rcu_access_pointer(ch->msg) == msg)
+			return msg;
+	}
+}
+
+/* Whether what was read of @msg since ms_message_read_begin() is stale. */
+static bool ms_message_read_retry(struct ms_message *msg, u64 seq)
+{
+	smp_rmb();	/* the copy, before the second look at the number */
+	return READ_ONCE(msg->seq) != seq;
+}
+
+/*
+ * The length of a message being read. A reused object only ever holds
+ * lengths of its own cache; the bound keeps even a stale one in BUF_LEN.
+ */
+static u32 ms_message_len(struct ms_message *msg)
+{
+	return min_t(u32, READ_ONCE(msg->len), BUF_LEN);
+}
+
+/**
+ * ms_channel_seq() - the number of the channel's message
+ * @ch: the channel
+ *
+ * Context: inside rcu_read_lock().
+ * Return: the sequence number of its message, 0 if it holds none.
+ */
+u64 ms_channel_seq(struct ms_channel *ch)
+{
+	u64 seq = 0;
+
+	ms_message_read_begin(ch, &seq);
+	return seq;
+}
+
 /**
  * ms_channel_copy_to_user() - copy the channel's message straight to user space
  * @ch: the channel
@@ -442,8 +587,8 @@ void ms_channel_table_clear(struct ms_slot *slot)
  * time (unsafe_copy_to_user()). Page faults are disabled, so a buffer
  * that is not mapped yet (or not at all) makes it give up with -EFAULT;
  * the caller then takes the slow path through a kernel buffer, which may
- * fault and sleep. Some bytes may have been written by then; the slow
- * path writes the whole message again.
+ * fault and sleep. Some bytes may have been written by then, as they may
+ * by a copy found stale; the message returned is written last and whole.
  *
  * Context: inside rcu_read_lock() and pagefault_disable().
  * Return: the message length, -EWOULDBLOCK if the channel holds no
@@ -453,18 +598,25 @@ void ms_channel_table_clear(struct ms_slot *slot)
 ssize_t ms_channel_copy_to_user(struct ms_channel *ch, char __user *buf,
 				size_t size, u64 *seq)
 {
-	struct ms_message *msg = rcu_dereference(ch->msg);
+	struct ms_message *msg;
+	u32 len;
 
-	if (!msg)
-		return -EWOULDBLOCK;
-	if (size < msg->len)
-		return -ENOSPC;
-	if (!user_write_access_begin(buf, msg->len))
-		return -EFAULT;
-	unsafe_copy_to_user(buf, msg->data, msg->len, efault);
-	user_write_access_end();
-	*seq = msg->seq;
-	return msg->len;
+	do {
+		msg = ms_message_read_begin(ch, seq);
+		if (!msg)
+			return -EWOULDBLOCK;
+		len = ms_message_len(msg);
+		if (size < len) {
+			if (ms_message_read_retry(msg, *seq))
+				continue;
+			return -ENOSPC;
+		}
+		if (!user_write_access_begin(buf, len))
+			return -EFAULT;
+		unsafe_copy_to_user(buf, msg->data, len, efault);
+		user_write_access_end();
+	} while (ms_message_read_retry(msg, *seq));
+	return len;
 efault:
 	user_write_access_end();
 	return -EFAULT;
@@ -484,13 +636,20 @@ efault:
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq)
 {
-	struct ms_message *msg = rcu_dereference(ch->msg);
+	struct ms_message *msg;
+	u32 len;
 
-	if (!msg)
-		return -EWOULDBLOCK;
-	if (size < msg->len)
-		return -ENOSPC;
-	memcpy(buf, msg->data, msg->len);
-	*seq = msg->seq;
-	return msg->len;
+	do {
+		msg = ms_message_read_begin(ch, seq);
+		if (!msg)
+			return -EWOULDBLOCK;
+		len = ms_message_len(msg);
+		if (size < len) {
+			if (ms_message_read_retry(msg, *seq))
+				continue;
+			return -ENOSPC;
+		}
+		memcpy(buf, msg->data, len);
+	} while (ms_message_read_retry(msg, *seq));
+	return len;
 }

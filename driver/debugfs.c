@@ -48,18 +48,18 @@ struct ms_dump {
 static void *ms_dump_fetch(struct ms_dump *d, loff_t pos)
 {
 	struct ms_channel *ch;
-	struct ms_message *msg;
+	ssize_t len;
+	u64 seq;
 
 	d->valid = false;
 	while ((ch = rhashtable_walk_next(&d->iter))) {
 		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
 			continue;
-		msg = rcu_dereference(ch->msg);
-		if (!msg)
+		len = ms_channel_copy_message(ch, d->data, BUF_LEN, &seq);
+		if (len < 0)
 			continue;
 		d->id = ch->id;
-		d->len = msg->len;
-		memcpy(d->data, msg->data, msg->len);
+		d->len = len;
 		d->pos = pos;
 		d->valid = true;
 		return d;

@@ -38,19 +38,27 @@
  * while at least one file has it selected (@users). The last file to let
  * go of an empty channel removes it, so memory stays proportional to the
  * messages stored plus the files open, whatever ids a process tries.
- * Channels and messages are freed after an RCU grace period.
+ * Channels are freed after an RCU grace period; messages go back to
+ * their cache at once (see Reads).
  *
  * Writes. write() (and writev(), whose segments form one message)
  * validates, allocates the new message and copies it from user space
  * before touching shared state, then publishes it with one
  * xchg() of the channel's message pointer: a write is atomic, concurrent
  * writers need no lock, and a failed write leaves the old message as it was.
- * The old message is freed with kfree_rcu().
+ * The old message goes straight back to its cache.
  *
  * Reads. read() takes no lock and allocates nothing: inside an RCU read
- * section it follows file -> channel -> message, copies the message to a
- * stack buffer, and copies that to user space after the section ends. A
- * reader therefore sees one whole message, never a torn or freed one.
+ * section it follows file -> channel -> message and copies the message
+ * straight to user space with page faults disabled; only a buffer that
+ * faults takes a slow path through a stack buffer. Message objects come
+ * from SLAB_TYPESAFE_BY_RCU caches, so one freed under a reader may be
+ * reused at once, but stays a message: every message gets a number no
+ * other message ever gets (0 while an object is being filled), and a
+ * reader checks the number before and after it copies, as a seqcount
+ * reader would, and copies again if it changed. A reader therefore
+ * returns one whole message, never a torn or reused one, and a write
+ * costs no grace period.
  *
  * Slot lifetime. A slot is reference counted (@ref): the table of slots
  * holds one reference, every open file one and every open debugfs dump one;
@@ -58,9 +66,9 @@
  * its device and debugfs file, frees its messages, then drops the table's
  * reference.
  *
- * Notification. Every message carries a sequence number unique within its
- * slot; a file remembers the number of the last message it read. poll()
- * reports EPOLLIN while its channel's message has another number. A file
+ * Notification. A file remembers the number of the last message it
+ * read; poll() reports EPOLLIN while its channel's message has another
+ * number. A file
  * that has polled once is on its slot's @pollers list with its own wait
  * queue, so a write wakes exactly the files whose channel it changed, and
  * epoll entries never outlive the queue they sit on (the file's own).
@@ -75,7 +83,9 @@
  * slot first reserves the growth in @quota_used with one atomic add,
  * failing with -EDQUOT (nothing changed) if that passes the quota, then
  * swaps its message in with cmpxchg() against the message the growth was
- * computed from, retrying if another write or a clear got there first;
+ * computed from, retrying if another write or a clear got there first
+ * (under a quota a replaced message waits a grace period before it goes
+ * back to its cache, so the one measured cannot come back meanwhile);
  * a shrink is released after the swap. So @quota_used never falls below
  * the stored bytes and concurrent writers cannot overshoot. A write that
  * does not grow the slot never fails: lowering the quota below what a
@@ -112,15 +122,15 @@
 
 /**
  * struct ms_message - one stored message
- * @rcu: defers the free until no reader can still hold a pointer
- * @seq: sequence number, unique within the slot and never 0
+ * @seq: sequence number, never given to two messages; 0 while the object
+ *	is being filled (it is SLAB_TYPESAFE_BY_RCU: see channel.c)
  * @len: number of bytes in @data, 1..BUF_LEN
- * @data: the message bytes
+ * @data: the message bytes; the rcu_head of a message retired under a
+ *	quota (see ms_message_retire())
  *
- * Immutable once published.
+ * Immutable once published, until it is replaced and freed.
  */
 struct ms_message {
-	struct rcu_head rcu;
 	u64 seq;
 	u32 len;
 	/* Aligned for the word-at-a-time copies from user space. */
@@ -147,8 +157,7 @@ struct ms_channel {
  * struct ms_stats - a slot's statistics, or one CPU's share of them
  * @channels: channels holding a message
  * @bytes: bytes stored in those messages
- * @writes: messages written since the slot was created; on one CPU it
- *	also numbers that CPU's messages (see ms_channel_publish())
+ * @writes: messages written since the slot was created
  * @reads: messages read since the slot was created
  *
  * A slot keeps one per CPU, updated with this_cpu_*(); a CPU's share of
@@ -215,8 +224,8 @@ struct ms_file {
 extern dev_t ms_devt;
 
 /* channel.c */
-int ms_channel_cache_create(void);
-void ms_channel_cache_destroy(void);
+int ms_caches_create(void);
+void ms_caches_destroy(void);
 int ms_channel_table_init(struct ms_slot *slot);
 void ms_channel_table_destroy(struct ms_slot *slot);
 void ms_channel_table_clear(struct ms_slot *slot);
@@ -226,6 +235,7 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg);
+u64 ms_channel_seq(struct ms_channel *ch);
 ssize_t ms_channel_copy_to_user(struct ms_channel *ch, char __user *buf,
 				size_t size, u64 *seq);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,

@@ -71,9 +71,9 @@ static int __init ms_init(void)
 		pr_err("slots=%u is more than %d\n", slots, MS_MINORS);
 		return -EINVAL;
 	}
-	err = ms_channel_cache_create();
+	err = ms_caches_create();
 	if (err) {
-		pr_err("cannot create the channel cache: %d\n", err);
+		pr_err("cannot create the slab caches: %d\n", err);
 		return err;
 	}
 	err = ms_region_register();
@@ -115,7 +115,7 @@ err_debugfs:
 err_region:
 	unregister_chrdev_region(ms_devt, MS_MINORS);
 err_cache:
-	ms_channel_cache_destroy();
+	ms_caches_destroy();
 	return err;
 }
 
@@ -127,7 +127,7 @@ static void __exit ms_exit(void)
 	ms_debugfs_exit();
 	ms_class_unregister();
 	unregister_chrdev_region(ms_devt, MS_MINORS);
-	ms_channel_cache_destroy();
+	ms_caches_destroy();
 }
 
 module_init(ms_init);

@@ -395,12 +395,7 @@ static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg)
 	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
 	err = ms_channel_publish(mf->slot, ch, msg);
 	mutex_unlock(&mf->lock);
-	if (err) {
-		/* Refused (quota): the message was never visible. */
-		kfree(msg);
-		return err;
-	}
-	return len;
+	return err ? err : len;
 }
 
 static ssize_t ms_write(struct file *file, const char __user *buf,
@@ -541,9 +536,9 @@ void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch)
 static __poll_t ms_poll(struct file *file, poll_table *wait)
 {
 	struct ms_file *mf = file->private_data;
-	struct ms_message *msg;
 	struct ms_channel *ch;
 	__poll_t mask = 0;
+	u64 seq;
 
 	if (list_empty_careful(&mf->poll_node)) {
 		spin_lock(&mf->slot->poll_lock);
@@ -560,8 +555,8 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	if (ch) {
 		/* A write never blocks once a channel is selected. */
 		mask |= EPOLLOUT | EPOLLWRNORM;
-		msg = rcu_dereference(ch->msg);
-		if (msg && msg->seq != READ_ONCE(mf->seen))
+		seq = ms_channel_seq(ch);
+		if (seq && seq != READ_ONCE(mf->seen))
 			mask |= EPOLLIN | EPOLLRDNORM;
 	}
 	rcu_read_unlock();
