@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <linux/err.h>
+#include <linux/lockdep.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable.h>
@@ -203,15 +204,36 @@ static struct ms_channel *ms_channel_create(struct ms_slot *slot, u32 id)
 	return ch;
 }
 
+/*
+ * Detaches a file from @ch. An empty channel that no file selects any
+ * more is removed and freed after a grace period. Nobody can be writing
+ * to it: every writer goes through a file that holds a reference, under
+ * that file's lock.
+ */
+static void ms_channel_put_locked(struct ms_slot *slot, struct ms_channel *ch)
+{
+	lockdep_assert_held(&slot->lock);
+	if (--ch->users == 0 && !rcu_access_pointer(ch->msg)) {
+		rhashtable_remove_fast(&slot->channels, &ch->node,
+				       ms_channel_params);
+		call_rcu(&ch->rcu, ms_channel_free_rcu);
+	}
+}
+
 /**
- * ms_channel_get() - find or create a channel and attach a file to it
+ * ms_channel_switch() - attach a file to a channel, detaching it from another
  * @slot: the slot
- * @id: the channel id, non-zero
+ * @old: the file's current channel, or NULL
+ * @id: the id of the channel to attach to, non-zero, not @old's
+ *
+ * Finds or creates the channel and moves the file's reference from @old
+ * to it, in one section under @slot->lock. On failure the file keeps @old.
  *
  * Context: process context, may sleep; takes @slot->lock.
  * Return: the channel, its @users raised by one, or ERR_PTR(-ENOMEM).
  */
-struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id)
+struct ms_channel *ms_channel_switch(struct ms_slot *slot,
+				     struct ms_channel *old, u32 id)
 {
 	struct ms_channel *ch;
 
@@ -219,8 +241,11 @@ struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id)
 	ch = rhashtable_lookup_fast(&slot->channels, &id, ms_channel_params);
 	if (!ch)
 		ch = ms_channel_create(slot, id);
-	if (!IS_ERR(ch))
+	if (!IS_ERR(ch)) {
 		ch->users++;
+		if (old)
+			ms_channel_put_locked(slot, old);
+	}
 	mutex_unlock(&slot->lock);
 	return ch;
 }
@@ -228,22 +253,14 @@ struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id)
 /**
  * ms_channel_put() - detach a file from a channel
  * @slot: the slot that holds @ch
- * @ch: a channel obtained from ms_channel_get()
- *
- * An empty channel that no file selects any more is removed and freed
- * after a grace period. Nobody can be writing to it: every writer goes
- * through a file that holds a reference, under that file's lock.
+ * @ch: a channel obtained from ms_channel_switch()
  *
  * Context: process context, may sleep; takes @slot->lock.
  */
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch)
 {
 	mutex_lock(&slot->lock);
-	if (--ch->users == 0 && !rcu_access_pointer(ch->msg)) {
-		rhashtable_remove_fast(&slot->channels, &ch->node,
-				       ms_channel_params);
-		call_rcu(&ch->rcu, ms_channel_free_rcu);
-	}
+	ms_channel_put_locked(slot, ch);
 	mutex_unlock(&slot->lock);
 }
 
@@ -265,10 +282,10 @@ static struct ms_message *ms_message_alloc(size_t len)
 }
 
 /*
- * copy_from_user() for a message, a word at a time. A message is short:
- * the string instruction copy_from_user() uses costs a start-up that a
- * 128-byte copy does not amortise, and under emulation it costs per byte.
- * @dst is 8-byte aligned (struct ms_message).
+ * copy_from_user() and copy_to_user() for a message, a word at a time. A
+ * message is short: the string instruction the kernel's copies use costs
+ * a start-up that 128 bytes do not amortise, and under emulation it
+ * costs per byte. The kernel side is 8-byte aligned.
  */
 static int ms_copy_from_user(u8 *dst, const char __user *src, size_t len)
 {
@@ -285,6 +302,28 @@ static int ms_copy_from_user(u8 *dst, const char __user *src, size_t len)
 	return 0;
 efault:
 	user_read_access_end();
+	return -EFAULT;
+}
+
+/**
+ * ms_copy_to_user() - copy a message to user space
+ * @dst: the user buffer
+ * @src: the message, in a kernel buffer
+ * @len: its length
+ *
+ * Context: process context, may fault and sleep.
+ * Return: 0, or -EFAULT if @dst cannot be written; some bytes may have
+ * been written then.
+ */
+int ms_copy_to_user(char __user *dst, const u8 *src, size_t len)
+{
+	if (!user_write_access_begin(dst, len))
+		return -EFAULT;
+	unsafe_copy_to_user(dst, src, len, efault);
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
 	return -EFAULT;
 }
 
@@ -561,6 +600,22 @@ static u32 ms_message_len(struct ms_message *msg)
 	return min_t(u32, READ_ONCE(msg->len), BUF_LEN);
 }
 
+/*
+ * Copies a message's data a word at a time, as ms_copy_from_user() does.
+ * Rounding @len up to whole words stays inside the object (its data is a
+ * multiple of MS_MSG_STEP) and inside a BUF_LEN buffer. READ_ONCE()
+ * because a reused object may change under the copy: the caller checks.
+ */
+static void ms_message_copy_data(u8 *buf, struct ms_message *msg, u32 len)
+{
+	const u64 *from = (const u64 *)msg->data;
+	u64 *to = (u64 *)buf;
+	u32 i;
+
+	for (i = 0; i < DIV_ROUND_UP(len, sizeof(u64)); i++)
+		to[i] = READ_ONCE(from[i]);
+}
+
 /**
  * ms_channel_seq() - the number of the channel's message
  * @ch: the channel
@@ -577,55 +632,9 @@ u64 ms_channel_seq(struct ms_channel *ch)
 }
 
 /**
- * ms_channel_copy_to_user() - copy the channel's message straight to user space
- * @ch: the channel
- * @buf: the user buffer
- * @size: its size
- * @seq: set to the message's sequence number
- *
- * The fast path of read(): one copy, from the message itself, a word at a
- * time (unsafe_copy_to_user()). Page faults are disabled, so a buffer
- * that is not mapped yet (or not at all) makes it give up with -EFAULT;
- * the caller then takes the slow path through a kernel buffer, which may
- * fault and sleep. Some bytes may have been written by then, as they may
- * by a copy found stale; the message returned is written last and whole.
- *
- * Context: inside rcu_read_lock() and pagefault_disable().
- * Return: the message length, -EWOULDBLOCK if the channel holds no
- * message, -ENOSPC if it does not fit in @size bytes, -EFAULT if @buf
- * cannot be written without a page fault.
- */
-ssize_t ms_channel_copy_to_user(struct ms_channel *ch, char __user *buf,
-				size_t size, u64 *seq)
-{
-	struct ms_message *msg;
-	u32 len;
-
-	do {
-		msg = ms_message_read_begin(ch, seq);
-		if (!msg)
-			return -EWOULDBLOCK;
-		len = ms_message_len(msg);
-		if (size < len) {
-			if (ms_message_read_retry(msg, *seq))
-				continue;
-			return -ENOSPC;
-		}
-		if (!user_write_access_begin(buf, len))
-			return -EFAULT;
-		unsafe_copy_to_user(buf, msg->data, len, efault);
-		user_write_access_end();
-	} while (ms_message_read_retry(msg, *seq));
-	return len;
-efault:
-	user_write_access_end();
-	return -EFAULT;
-}
-
-/**
  * ms_channel_copy_message() - copy the channel's message into a buffer
  * @ch: the channel
- * @buf: a kernel buffer of at least BUF_LEN bytes
+ * @buf: a kernel buffer of at least BUF_LEN bytes, 8-byte aligned
  * @size: how many bytes the caller can take
  * @seq: set to the message's sequence number
  *
@@ -649,7 +658,7 @@ ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				continue;
 			return -ENOSPC;
 		}
-		memcpy(buf, msg->data, len);
+		ms_message_copy_data(buf, msg, len);
 	} while (ms_message_read_retry(msg, *seq));
 	return len;
 }

@@ -41,7 +41,7 @@ struct ms_dump {
 	bool valid;
 	u32 id;
 	u32 len;
-	u8 data[BUF_LEN];
+	u8 data[BUF_LEN] __aligned(8);
 };
 
 /* Copies the next channel holding a message into @d, or clears @valid. */

@@ -50,8 +50,8 @@
  *
  * Reads. read() takes no lock and allocates nothing: inside an RCU read
  * section it follows file -> channel -> message and copies the message
- * straight to user space with page faults disabled; only a buffer that
- * faults takes a slow path through a stack buffer. Message objects come
+ * to a stack buffer, and copies that to user space after the section
+ * ends, where a page fault may sleep. Message objects come
  * from SLAB_TYPESAFE_BY_RCU caches, so one freed under a reader may be
  * reused at once, but stays a message: every message gets a number no
  * other message ever gets (0 while an object is being filled), and a
@@ -229,15 +229,15 @@ void ms_caches_destroy(void);
 int ms_channel_table_init(struct ms_slot *slot);
 void ms_channel_table_destroy(struct ms_slot *slot);
 void ms_channel_table_clear(struct ms_slot *slot);
-struct ms_channel *ms_channel_get(struct ms_slot *slot, u32 id);
+struct ms_channel *ms_channel_switch(struct ms_slot *slot,
+				     struct ms_channel *old, u32 id);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg);
 u64 ms_channel_seq(struct ms_channel *ch);
-ssize_t ms_channel_copy_to_user(struct ms_channel *ch, char __user *buf,
-				size_t size, u64 *seq);
+int ms_copy_to_user(char __user *dst, const u8 *src, size_t len);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq);
 

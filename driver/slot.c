@@ -342,17 +342,17 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 	old = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
 	if (old && old->id == id)
 		goto out;
-	ch = ms_channel_get(mf->slot, id);
+	ch = ms_channel_switch(mf->slot, old, id);
 	if (IS_ERR(ch)) {
 		err = PTR_ERR(ch);
 		goto out;
 	}
+	/* A reader may still use @old: it is freed after a grace period. */
 	WRITE_ONCE(mf->seen, 0);
 	rcu_assign_pointer(mf->channel, ch);
-	if (old)
-		ms_channel_put(mf->slot, old);
 	/* A poller of this file may now have something to read. */
-	wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
+	if (wq_has_sleeper(&mf->wait))
+		wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
 out:
 	mutex_unlock(&mf->lock);
 	return err;
@@ -425,7 +425,10 @@ static ssize_t ms_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	return ms_write_publish(mf, ms_message_from_iter(from, count));
 }
 
-/* Copies the file's message into @data, BUF_LEN bytes; its length or -errno. */
+/*
+ * Copies the file's message into @data, BUF_LEN bytes and 8-byte aligned;
+ * returns its length or -errno.
+ */
 static ssize_t ms_read_message(struct ms_file *mf, u8 *data, size_t count,
 			       u64 *seq)
 {
@@ -446,47 +449,20 @@ static void ms_read_done(struct ms_file *mf, u64 seq)
 	this_cpu_inc(mf->slot->stats->reads);
 }
 
-/*
- * The slow path of read(), for a buffer that faults: through a kernel
- * buffer, so that copy_to_user() runs outside the RCU section, where it
- * may fault and sleep.
- */
-static noinline ssize_t ms_read_slow(struct ms_file *mf, char __user *buf,
-				     size_t count, u64 *seq)
-{
-	u8 data[BUF_LEN];
-	ssize_t len;
-
-	len = ms_read_message(mf, data, count, seq);
-	if (len < 0)
-		return len;
-	if (copy_to_user(buf, data, len))
-		return -EINVAL;
-	return len;
-}
-
 static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 		       loff_t *ppos)
 {
 	struct ms_file *mf = file->private_data;
-	struct ms_channel *ch;
+	u8 data[BUF_LEN] __aligned(8);
 	ssize_t len;
 	u64 seq;
 
-	rcu_read_lock();
-	ch = rcu_dereference(mf->channel);
-	if (ch) {
-		pagefault_disable();
-		len = ms_channel_copy_to_user(ch, buf, count, &seq);
-		pagefault_enable();
-	} else {
-		len = -EINVAL;
-	}
-	rcu_read_unlock();
-	if (len == -EFAULT)
-		len = ms_read_slow(mf, buf, count, &seq);
+	len = ms_read_message(mf, data, count, &seq);
 	if (len < 0)
 		return len;
+	/* Outside the RCU section: the copy may fault and sleep. */
+	if (ms_copy_to_user(buf, data, len))
+		return -EINVAL;
 	ms_read_done(mf, seq);
 	return len;
 }
@@ -495,7 +471,7 @@ static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 static ssize_t ms_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct ms_file *mf = iocb->ki_filp->private_data;
-	u8 data[BUF_LEN];
+	u8 data[BUF_LEN] __aligned(8);
 	ssize_t len;
 	u64 seq;
 
@@ -545,10 +521,14 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 		if (list_empty(&mf->poll_node))
 			list_add(&mf->poll_node, &mf->slot->pollers);
 		spin_unlock(&mf->slot->poll_lock);
-		/* Writers that miss us on the list must be seen below. */
-		smp_mb();
 	}
 	poll_wait(file, &mf->wait, wait);
+	/*
+	 * On the pollers list and the wait queue before looking at the
+	 * channel: a write or ioctl that finds neither (ms_slot_wake_pollers(),
+	 * wq_has_sleeper()) is seen below.
+	 */
+	smp_mb();
 
 	rcu_read_lock();
 	ch = rcu_dereference(mf->channel);
