@@ -46,6 +46,36 @@ static struct kmem_cache *ms_message_caches[MS_MSG_CACHES];
 /* Numbers messages: unique over all slots, without a shared cache line. */
 static DEFINE_PER_CPU(u64, ms_message_count);
 
+/*
+ * A message's head word: its number above MS_LEN_BITS bits of length, so
+ * that a reader checks both with one load. 2^56 numbers last 2000 years
+ * at a million writes a second.
+ */
+#define MS_LEN_BITS 8
+#define MS_LEN_MASK (BIT(MS_LEN_BITS) - 1)
+static_assert(BUF_LEN <= MS_LEN_MASK);
+
+static u64 ms_head(u64 seq, u32 len)
+{
+	return seq << MS_LEN_BITS | len;
+}
+
+static u32 ms_head_len(u64 head)
+{
+	return head & MS_LEN_MASK;
+}
+
+static u64 ms_head_seq(u64 head)
+{
+	return head >> MS_LEN_BITS;
+}
+
+/* The length of a message no other writer can change: one of ours. */
+static u32 ms_message_len(const struct ms_message *msg)
+{
+	return ms_head_len(READ_ONCE(msg->head));
+}
+
 static const struct rhashtable_params ms_channel_params = {
 	.key_len = sizeof(u32),
 	.key_offset = offsetof(struct ms_channel, id),
@@ -92,8 +122,9 @@ int ms_caches_create(void)
 /**
  * ms_caches_destroy() - destroy the caches
  *
- * Waits for the channels and messages still queued for an RCU free
- * first. kmem_cache_destroy() takes a NULL cache.
+ * Waits first for the messages still queued for an RCU free (retired
+ * under a quota); the channels went with their slots.
+ * kmem_cache_destroy() takes a NULL cache.
  *
  * Context: module exit, after every slot is gone. Sleeps.
  */
@@ -115,7 +146,7 @@ static struct kmem_cache *ms_message_cache(size_t len)
 /* Returns a message that no reader can reach any more to its cache. */
 static void ms_message_free(struct ms_message *msg)
 {
-	kmem_cache_free(ms_message_cache(msg->len), msg);
+	kmem_cache_free(ms_message_cache(ms_message_len(msg)), msg);
 }
 
 static void ms_message_free_rcu(struct rcu_head *head)
@@ -136,9 +167,39 @@ static void ms_message_retire(struct ms_message *msg, unsigned long quota)
 		ms_message_free(msg);
 		return;
 	}
-	WRITE_ONCE(msg->seq, 0);
+	WRITE_ONCE(msg->head, ms_head(0, ms_message_len(msg)));
 	smp_wmb();	/* the number, before the rcu_head over the data */
 	call_rcu((struct rcu_head *)msg->data, ms_message_free_rcu);
+}
+
+/*
+ * Frees the channels removed before it started, after a grace period:
+ * every channel on the list when llist_del_all() took it was removed
+ * from the table then, so after synchronize_rcu() no reader holds one.
+ * A channel removed meanwhile finds the list empty and queues the work
+ * again.
+ */
+static void ms_channels_reap(struct work_struct *work)
+{
+	struct ms_slot *slot = container_of(work, struct ms_slot, reap);
+	struct llist_node *dead = llist_del_all(&slot->dead);
+	struct ms_channel *ch, *next;
+
+	synchronize_rcu();
+	llist_for_each_entry_safe(ch, next, dead, dead)
+		kmem_cache_free(ms_channel_cache, ch);
+}
+
+/*
+ * Frees a channel just removed from the table once no reader can hold
+ * it. Its @id and @users become the list link: readers of a removed
+ * channel look only at its @node (a table walk passing through) and its
+ * @msg (NULL).
+ */
+static void ms_channel_bury(struct ms_slot *slot, struct ms_channel *ch)
+{
+	if (llist_add(&ch->dead, &slot->dead))
+		queue_work(system_wq, &slot->reap);
 }
 
 /**
@@ -150,20 +211,15 @@ static void ms_message_retire(struct ms_message *msg, unsigned long quota)
  */
 int ms_channel_table_init(struct ms_slot *slot)
 {
+	init_llist_head(&slot->dead);
+	INIT_WORK(&slot->reap, ms_channels_reap);
 	return rhashtable_init(&slot->channels, &ms_channel_params);
-}
-
-static void ms_channel_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(ms_channel_cache,
-			container_of(head, struct ms_channel, rcu));
 }
 
 /* Frees a channel and its message at once: no reader can exist any more. */
 static void ms_channel_free_now(void *ptr, void *arg)
 {
 	struct ms_channel *ch = ptr;
-
 	struct ms_message *msg = rcu_dereference_raw(ch->msg);
 
 	if (msg)
@@ -176,13 +232,14 @@ static void ms_channel_free_now(void *ptr, void *arg)
  * @slot: a slot that no file has open
  *
  * Iterative, so a slot with millions of channels is torn down quickly and
- * without deep recursion.
+ * without deep recursion. Then waits for the channels removed earlier.
  *
  * Context: process context, may sleep; no file may have @slot open.
  */
 void ms_channel_table_destroy(struct ms_slot *slot)
 {
 	rhashtable_free_and_destroy(&slot->channels, ms_channel_free_now, NULL);
+	flush_work(&slot->reap);
 }
 
 static struct ms_channel *ms_channel_create(struct ms_slot *slot, u32 id)
@@ -216,7 +273,7 @@ static void ms_channel_put_locked(struct ms_slot *slot, struct ms_channel *ch)
 	if (--ch->users == 0 && !rcu_access_pointer(ch->msg)) {
 		rhashtable_remove_fast(&slot->channels, &ch->node,
 				       ms_channel_params);
-		call_rcu(&ch->rcu, ms_channel_free_rcu);
+		ms_channel_bury(slot, ch);
 	}
 }
 
@@ -275,9 +332,8 @@ static struct ms_message *ms_message_alloc(size_t len)
 	 * A reader may still be copying this object's last message: clear
 	 * the number before the contents change, so that it notices.
 	 */
-	WRITE_ONCE(msg->seq, 0);
+	WRITE_ONCE(msg->head, ms_head(0, len));
 	smp_wmb();	/* the number, before the contents; pairs with readers */
-	WRITE_ONCE(msg->len, len);
 	return msg;
 }
 
@@ -391,7 +447,8 @@ static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
 static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 			       struct ms_message *msg, unsigned long quota)
 {
-	long bytes = (msg ? (long)msg->len : 0) - (old ? (long)old->len : 0);
+	long bytes = (msg ? (long)ms_message_len(msg) : 0) -
+		     (old ? (long)ms_message_len(old) : 0);
 
 	if (!old != !msg)
 		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
@@ -417,7 +474,8 @@ static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
 	long grow;
 
 	for (;;) {
-		grow = (long)msg->len - (old ? (long)old->len : 0);
+		grow = (long)ms_message_len(msg) -
+		       (old ? (long)ms_message_len(old) : 0);
 		if (grow > 0 && !ms_quota_charge(slot, grow, quota))
 			return ERR_PTR(-EDQUOT);
 		seen = unrcu_pointer(cmpxchg(&ch->msg, RCU_INITIALIZER(old),
@@ -459,7 +517,8 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 	/* This CPU's n-th message: a number no other message ever gets. */
 	n = __this_cpu_inc_return(ms_message_count);
 	/* The contents before the number: see ms_message_read_begin(). */
-	smp_store_release(&msg->seq, n * nr_cpu_ids + smp_processor_id());
+	smp_store_release(&msg->head, ms_head(n * nr_cpu_ids + smp_processor_id(),
+					      ms_message_len(msg)));
 	if (quota)
 		old = ms_channel_swap_charged(slot, ch, msg, quota);
 	else
@@ -486,7 +545,7 @@ static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
 	if (!old)
 		return;
 	if (quota)
-		ms_quota_uncharge(slot, old->len);
+		ms_quota_uncharge(slot, ms_message_len(old));
 	ms_channel_account(slot, old, NULL, quota);
 }
 
@@ -516,7 +575,7 @@ static unsigned long ms_channel_clear_pass(struct ms_slot *slot,
 		if (!ch->users) {
 			rhashtable_remove_fast(&slot->channels, &ch->node,
 					       ms_channel_params);
-			call_rcu(&ch->rcu, ms_channel_free_rcu);
+			ms_channel_bury(slot, ch);
 			removed++;
 		}
 		if (++seen % MS_CLEAR_BATCH == 0) {
@@ -564,12 +623,12 @@ void ms_channel_table_clear(struct ms_slot *slot)
  * unchanged number means the copy is of the message the channel held
  * when it was checked.
  *
- * ms_message_read_begin() returns the channel's message and sets @seq to
- * its number, or returns NULL if the channel holds none. Context: inside
- * rcu_read_lock(), which keeps the object a struct ms_message.
+ * ms_message_read_begin() returns the channel's message and sets @head
+ * to its head word, or returns NULL if the channel holds none. Context:
+ * inside rcu_read_lock(), which keeps the object a struct ms_message.
  */
 static struct ms_message *ms_message_read_begin(struct ms_channel *ch,
-						u64 *seq)
+						u64 *head)
 {
 	struct ms_message *msg;
 
@@ -578,26 +637,17 @@ static struct ms_message *ms_message_read_begin(struct ms_channel *ch,
 		if (!msg)
 			return NULL;
 		/* Pairs with the release in ms_channel_publish(). */
-		*seq = smp_load_acquire(&msg->seq);
-		if (*seq && rcu_access_pointer(ch->msg) == msg)
+		*head = smp_load_acquire(&msg->head);
+		if (ms_head_seq(*head) && rcu_access_pointer(ch->msg) == msg)
 			return msg;
 	}
 }
 
 /* Whether what was read of @msg since ms_message_read_begin() is stale. */
-static bool ms_message_read_retry(struct ms_message *msg, u64 seq)
+static bool ms_message_read_retry(struct ms_message *msg, u64 head)
 {
 	smp_rmb();	/* the copy, before the second look at the number */
-	return READ_ONCE(msg->seq) != seq;
-}
-
-/*
- * The length of a message being read. A reused object only ever holds
- * lengths of its own cache; the bound keeps even a stale one in BUF_LEN.
- */
-static u32 ms_message_len(struct ms_message *msg)
-{
-	return min_t(u32, READ_ONCE(msg->len), BUF_LEN);
+	return READ_ONCE(msg->head) != head;
 }
 
 /*
@@ -625,10 +675,10 @@ static void ms_message_copy_data(u8 *buf, struct ms_message *msg, u32 len)
  */
 u64 ms_channel_seq(struct ms_channel *ch)
 {
-	u64 seq = 0;
+	u64 head = 0;
 
-	ms_message_read_begin(ch, &seq);
-	return seq;
+	ms_message_read_begin(ch, &head);
+	return ms_head_seq(head);
 }
 
 /**
@@ -646,19 +696,19 @@ ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq)
 {
 	struct ms_message *msg;
+	u64 head;
 	u32 len;
 
 	do {
-		msg = ms_message_read_begin(ch, seq);
+		msg = ms_message_read_begin(ch, &head);
 		if (!msg)
 			return -EWOULDBLOCK;
-		len = ms_message_len(msg);
-		if (size < len) {
-			if (ms_message_read_retry(msg, *seq))
-				continue;
+		/* A published head holds a length of 1..BUF_LEN. */
+		len = ms_head_len(head);
+		if (size < len)
 			return -ENOSPC;
-		}
 		ms_message_copy_data(buf, msg, len);
-	} while (ms_message_read_retry(msg, *seq));
+	} while (ms_message_read_retry(msg, head));
+	*seq = ms_head_seq(head);
 	return len;
 }

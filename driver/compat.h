@@ -6,13 +6,7 @@
 #ifndef _MESSAGE_SLOT_COMPAT_H
 #define _MESSAGE_SLOT_COMPAT_H
 
-#include <linux/compiler.h>
 #include <linux/version.h>
-
-/* __counted_by() arrived in 6.5; before it the annotation is only lost. */
-#ifndef __counted_by
-#define __counted_by(member)
-#endif
 
 /* struct class's devnode() takes a const device since 6.2. */
 #if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE

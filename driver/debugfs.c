@@ -50,15 +50,22 @@ static void *ms_dump_fetch(struct ms_dump *d, loff_t pos)
 	struct ms_channel *ch;
 	ssize_t len;
 	u64 seq;
+	u32 id;
 
 	d->valid = false;
 	while ((ch = rhashtable_walk_next(&d->iter))) {
 		if (IS_ERR(ch))		/* -EAGAIN: a resize, keep walking */
 			continue;
+		/*
+		 * The id first: a channel holding a message is not removed,
+		 * and removal is what reuses the id's word (ms_channel_bury()).
+		 */
+		id = READ_ONCE(ch->id);
+		smp_rmb();	/* the id, before the message pointer */
 		len = ms_channel_copy_message(ch, d->data, BUF_LEN, &seq);
 		if (len < 0)
 			continue;
-		d->id = ch->id;
+		d->id = id;
 		d->len = len;
 		d->pos = pos;
 		d->valid = true;

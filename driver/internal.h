@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
@@ -18,6 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/message_slot.h>
 
 #include "compat.h"
@@ -38,8 +40,10 @@
  * while at least one file has it selected (@users). The last file to let
  * go of an empty channel removes it, so memory stays proportional to the
  * messages stored plus the files open, whatever ids a process tries.
- * Channels are freed after an RCU grace period; messages go back to
- * their cache at once (see Reads).
+ * Channels are freed after an RCU grace period, in batches: a removed
+ * channel goes on its slot's @dead list, whose work item waits one grace
+ * period for the whole batch, so a channel needs no rcu_head of its own.
+ * Messages go back to their cache at once (see Reads).
  *
  * Writes. write() (and writev(), whose segments form one message)
  * validates, allocates the new message and copies it from user space
@@ -122,35 +126,41 @@
 
 /**
  * struct ms_message - one stored message
- * @seq: sequence number, never given to two messages; 0 while the object
- *	is being filled (it is SLAB_TYPESAFE_BY_RCU: see channel.c)
- * @len: number of bytes in @data, 1..BUF_LEN
+ * @head: the sequence number, never given to two messages, above 8 bits
+ *	of length (1..BUF_LEN, the bytes in @data); the number is 0 while
+ *	the object is being filled (it is SLAB_TYPESAFE_BY_RCU: see
+ *	channel.c)
  * @data: the message bytes; the rcu_head of a message retired under a
  *	quota (see ms_message_retire())
  *
  * Immutable once published, until it is replaced and freed.
  */
 struct ms_message {
-	u64 seq;
-	u32 len;
+	u64 head;
 	/* Aligned for the word-at-a-time copies from user space. */
-	u8 data[] __counted_by(len) __aligned(8);
+	u8 data[] __aligned(8);
 };
 
 /**
  * struct ms_channel - one channel of a slot
  * @node: link in the slot's channel table; ms_slot.lock for changes
- * @id: the channel id, the table key; never changes
- * @users: open files that have this channel selected; ms_slot.lock
  * @msg: the current message or NULL; replaced with xchg(), read under RCU
- * @rcu: defers the free of the channel itself
+ * @id: the channel id, the table key; never changes while in the table
+ * @users: open files that have this channel selected; ms_slot.lock
+ * @dead: once removed from the table, the link in the slot's list of
+ *	channels to free (see ms_channel_bury()); over @id and @users,
+ *	which nothing reads after the removal
  */
 struct ms_channel {
 	struct rhash_head node;
-	u32 id;
-	unsigned int users;
 	struct ms_message __rcu *msg;
-	struct rcu_head rcu;
+	union {
+		struct {
+			u32 id;
+			unsigned int users;
+		};
+		struct llist_node dead;
+	};
 };
 
 /**
@@ -185,6 +195,8 @@ struct ms_stats {
  * @pollers: files that have polled, by ms_file.poll_node
  * @lock: guards @channels membership and every channel's @users
  * @channels: the channel table, an rhashtable keyed by channel id
+ * @dead: channels removed from @channels, waiting for a grace period
+ * @reap: frees @dead after a grace period
  */
 struct ms_slot {
 	struct kref ref;
@@ -198,6 +210,8 @@ struct ms_slot {
 	struct list_head pollers;
 	struct mutex lock;		/* channel membership and @users */
 	struct rhashtable channels;
+	struct llist_head dead;
+	struct work_struct reap;
 };
 
 /**

@@ -380,17 +380,15 @@ static int ms_write_check(struct ms_file *mf, size_t count)
 	return 0;
 }
 
-/* Publishes a complete message on the file's channel; returns its length. */
-static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg)
+/* Publishes a complete message of @len bytes on the file's channel. */
+static ssize_t ms_write_publish(struct ms_file *mf, struct ms_message *msg,
+				size_t len)
 {
 	struct ms_channel *ch;
-	ssize_t len;
 	int err;
 
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	/* Once published, @msg may be replaced and freed at any time. */
-	len = msg->len;
 	mutex_lock(&mf->lock);
 	ch = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
 	err = ms_channel_publish(mf->slot, ch, msg);
@@ -406,7 +404,7 @@ static ssize_t ms_write(struct file *file, const char __user *buf,
 
 	if (err)
 		return err;
-	return ms_write_publish(mf, ms_message_from_user(buf, count));
+	return ms_write_publish(mf, ms_message_from_user(buf, count), count);
 }
 
 /*
@@ -422,7 +420,7 @@ static ssize_t ms_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	if (err)
 		return err;
-	return ms_write_publish(mf, ms_message_from_iter(from, count));
+	return ms_write_publish(mf, ms_message_from_iter(from, count), count);
 }
 
 /*
