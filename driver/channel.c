@@ -43,8 +43,35 @@ static struct kmem_cache *ms_channel_cache;
 #define MS_MSG_CACHES (BUF_LEN / MS_MSG_STEP)
 static struct kmem_cache *ms_message_caches[MS_MSG_CACHES];
 
-/* Numbers messages: unique over all slots, without a shared cache line. */
-static DEFINE_PER_CPU(u64, ms_message_count);
+/*
+ * Message numbers, unique over all slots. Each CPU takes a block of
+ * numbers from a shared counter and hands them out alone, as
+ * get_next_ino() does, so numbering costs a shared cache line only once
+ * per block and numbers are used densely whatever the number of CPUs.
+ */
+#define MS_NUMBER_BLOCK_BITS 16
+static atomic64_t ms_number_blocks;
+
+struct ms_numbers {
+	u64 next;
+	u64 end;
+};
+
+static DEFINE_PER_CPU(struct ms_numbers, ms_numbers);
+
+/* The next message number, never 0. Context: preemption disabled. */
+static u64 ms_message_number(void)
+{
+	struct ms_numbers *nr = this_cpu_ptr(&ms_numbers);
+
+	if (unlikely(nr->next == nr->end)) {
+		/* Block 0 is never handed out, so no number is 0. */
+		nr->next = (u64)atomic64_inc_return(&ms_number_blocks)
+			   << MS_NUMBER_BLOCK_BITS;
+		nr->end = nr->next + BIT(MS_NUMBER_BLOCK_BITS);
+	}
+	return nr->next++;
+}
 
 /*
  * A message's head word: its number above MS_LEN_BITS bits of length, so
@@ -511,13 +538,10 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 {
 	struct ms_message *old;
 	unsigned long quota;
-	u64 n;
 
 	quota = ms_quota_enter();
-	/* This CPU's n-th message: a number no other message ever gets. */
-	n = __this_cpu_inc_return(ms_message_count);
 	/* The contents before the number: see ms_message_read_begin(). */
-	smp_store_release(&msg->head, ms_head(n * nr_cpu_ids + smp_processor_id(),
+	smp_store_release(&msg->head, ms_head(ms_message_number(),
 					      ms_message_len(msg)));
 	if (quota)
 		old = ms_channel_swap_charged(slot, ch, msg, quota);
