@@ -480,12 +480,12 @@ static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
 
 /*
  * Counts a change of a channel's message from @old to @msg (either may be
- * NULL) and frees @old once no reader can hold it. Each old message comes
- * back from exactly one exchange, so it is counted and freed exactly once
- * however many writers and clears race.
+ * NULL); the caller then retires @old. Each old message comes back from
+ * exactly one exchange, so it is counted and freed exactly once however
+ * many writers and clears race.
  */
 static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
-			       struct ms_message *msg, unsigned long quota)
+			       struct ms_message *msg)
 {
 	long bytes = (msg ? (long)ms_message_len(msg) : 0) -
 		     (old ? (long)ms_message_len(old) : 0);
@@ -493,8 +493,6 @@ static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 	if (!old != !msg)
 		this_cpu_add(slot->stats->channels, msg ? 1 : -1);
 	this_cpu_add(slot->stats->bytes, bytes);
-	if (old)
-		ms_message_retire(old, quota);
 }
 
 /*
@@ -562,13 +560,22 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		old = ms_channel_xchg(ch, msg);
 	if (!IS_ERR(old)) {
 		__this_cpu_inc(slot->stats->writes);
-		ms_channel_account(slot, old, msg, quota);
+		ms_channel_account(slot, old, msg);
 	}
 	ms_quota_exit();
+	/*
+	 * Freed with preemption enabled: on PREEMPT_RT the slab's locks
+	 * sleep. @quota still decides how: a write that measured @old under
+	 * a quota entered its section after the quota was set, and
+	 * ms_quota_set() waits for sections such as this one, so with
+	 * @quota 0 no write can hold @old.
+	 */
 	if (IS_ERR(old)) {
 		ms_message_free(msg);
 		return PTR_ERR(old);
 	}
+	if (old)
+		ms_message_retire(old, quota);
 	ms_slot_wake_pollers(slot, ch);
 	return 0;
 }
@@ -583,7 +590,8 @@ static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
 		return;
 	if (quota)
 		ms_quota_uncharge(slot, ms_message_len(old));
-	ms_channel_account(slot, old, NULL, quota);
+	ms_channel_account(slot, old, NULL);
+	ms_message_retire(old, quota);
 }
 
 /* Walks at most this many channels per RCU read section. */
