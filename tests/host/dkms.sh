@@ -93,18 +93,23 @@ installed_for() { # installed_for REL
 	dkms status -m message_slot -v "$version" -k "$1" 2>/dev/null | grep -q ': installed'
 }
 
+# check_installed REL: DKMS lists the module as installed for REL, and
+# modprobe finds it there.
+check_installed() {
+	dkms status >"$work/status.log" 2>&1
+	installed_for "$1"
+	result $? "dkms_status_installed_$1" "$work/status.log"
+	: >"$work/find.log"
+	modprobe_finds "$1" "$work/find.log"
+	result $? "modprobe_finds_the_dkms_module_for_$1" "$work/find.log"
+}
+
 # --- the first kernel: make dkms-install ---------------------------------
 r=${rels[0]}
 make -C "$top" --no-print-directory dkms-install KERNELRELEASE="$r" >"$work/install.log" 2>&1
 result $? "make_dkms_install_$r" "$work/install.log"
 
-dkms status >"$work/status.log" 2>&1
-installed_for "$r"
-result $? "dkms_status_installed_$r" "$work/status.log"
-
-: >"$work/find.log"
-modprobe_finds "$r" "$work/find.log"
-result $? "modprobe_finds_the_dkms_module_for_$r" "$work/find.log"
+check_installed "$r"
 
 # Debian's DKMS signs what it builds with its MOK pair (making the pair on
 # first use), the key make sign takes by default; dkms.conf leaves it so.
@@ -133,12 +138,7 @@ for r in "${rels[@]:1}"; do
 		make -C "$top" --no-print-directory dkms-install KERNELRELEASE="$r" >"$work/auto.log" 2>&1
 	fi
 	result $? "${how}_$r" "$work/auto.log"
-	dkms status >"$work/status.log" 2>&1
-	installed_for "$r"
-	result $? "dkms_status_installed_$r" "$work/status.log"
-	: >"$work/find.log"
-	modprobe_finds "$r" "$work/find.log"
-	result $? "modprobe_finds_the_dkms_module_for_$r" "$work/find.log"
+	check_installed "$r"
 done
 
 # --- removal -------------------------------------------------------------
