@@ -17,7 +17,7 @@ mkdir -p "$src"
 find "$src" -type f | sort >"$work/before"
 
 echo "TAP version 13"
-echo "1..$((5 + $#))"
+echo "1..$((7 + $#))"
 
 (cd "$src" && make) >"$work/make.log" 2>&1
 st=$?
@@ -50,6 +50,37 @@ done
 
 (cd "$src" && make clean >/dev/null 2>&1 && make programs CFLAGS="-O2 -Wall -Wextra -Werror") >"$work/prog.log" 2>&1
 result $? "programs_build_with_wall_wextra_werror" "$work/prog.log"
+
+# scripts/kernels over a made-up /boot and /lib/modules, with an apt-get
+# that always fails: the lanes read its lines through a pipe, so when
+# installing a kernel fails it must print none, not a shorter list.
+fake=$work/kroot
+stubs=$work/stubs
+mkdir -p "$stubs" "$fake/boot"
+printf '#!/bin/sh\necho "apt-get: stub refuses $*" >&2\nexit 100\n' >"$stubs/apt-get"
+printf '#!/bin/sh\necho "linux-image-6.12.99+deb12-amd64-unsigned - Linux 6.12"\n' >"$stubs/apt-cache"
+chmod +x "$stubs/apt-get" "$stubs/apt-cache"
+fake_kernel() { # fake_kernel REL
+	mkdir -p "$fake/lib/modules/$1/build"
+	: >"$fake/lib/modules/$1/build/Makefile"
+	: >"$fake/boot/vmlinuz-$1"
+}
+fake_kernel 6.1.0-99-amd64
+fake_kernel 6.1.0-99-rt-amd64
+MS_KERNELS_ROOT=$fake PATH=$stubs:$PATH "$top/scripts/kernels" >"$work/kernels.out" 2>"$work/kernels.log"
+st=$?
+{ echo "exit status $st; stdout:"; cat "$work/kernels.out"; } >>"$work/kernels.log"
+[ "$st" -ne 0 ] && [ ! -s "$work/kernels.out" ]
+result $? "kernels_prints_nothing_when_a_kernel_cannot_be_installed" "$work/kernels.log"
+
+fake_kernel 6.12.99+deb12-amd64
+MS_KERNELS_ROOT=$fake PATH=$stubs:$PATH "$top/scripts/kernels" >"$work/kernels.out" 2>"$work/kernels.log"
+st=$?
+printf '%s\n' "6.1.0-99-amd64 $fake/boot/vmlinuz-6.1.0-99-amd64 $fake/lib/modules/6.1.0-99-amd64/build" \
+	"6.12.99+deb12-amd64 $fake/boot/vmlinuz-6.12.99+deb12-amd64 $fake/lib/modules/6.12.99+deb12-amd64/build" >"$work/kernels.want"
+diff "$work/kernels.want" "$work/kernels.out" >>"$work/kernels.log"
+[ "$st" -eq 0 ] && cmp -s "$work/kernels.want" "$work/kernels.out"
+result $? "kernels_lists_6_1_and_6_12_not_rt" "$work/kernels.log"
 
 st=0
 for std in c90 c11; do
