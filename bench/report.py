@@ -35,15 +35,44 @@ def ratios(r):
             out.append((f"ioctl+read {ids} 2^{big.bit_length() - 1} / 1 channel",
                         many["ioctl_read"]["median_ns"] / one, 1.5, "max"))
     s = r["scaling"]
+    # Each round's ratio, where msbench measured them (older logs: medians').
     out.append(("2 readers, different channels / getppid scaling",
-                s["different_channels"] / s["getppid"], 0.9, "min"))
+                s.get("different_channels_vs_getppid",
+                      s["different_channels"] / s["getppid"]), 0.9, "min"))
     out.append(("2 readers, same channel / getppid scaling",
-                s["same_channel"] / s["getppid"], 0.8, "min"))
+                s.get("same_channel_vs_getppid",
+                      s["same_channel"] / s["getppid"]), 0.8, "min"))
     for m in r["memory"]:
         out.append((f"bytes/channel overhead, {m['ids']} ids, {m['size']} B, "
                     f"2^{m['channels'].bit_length() - 1}",
                     m["overhead_bytes_per_channel"], 64, "max"))
     return out
+
+
+def lookup_rows(results):
+    """Lookup scaling per kernel: each cost over the one-channel slot's."""
+    rows = []
+    for r in results:
+        for e in r["lookup"]:
+            one = e["one_channel"]
+            few = e.get("few_channels")
+            rows.append([r["kernel"], e["ids"], f"2^{e['channels'].bit_length() - 1}",
+                         f"{e['ioctl_read']['median_ns'] / one['ioctl_read']['median_ns']:.2f}",
+                         f"{e['ioctl_write']['median_ns'] / one['ioctl_write']['median_ns']:.2f}",
+                         f"{few['ioctl_read']['median_ns'] / one['ioctl_read']['median_ns']:.2f}"
+                         if few else "-"])
+    return rows
+
+
+def print_table(head, rows):
+    widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
+    rule = "  ".join("=" * w for w in widths)
+    print(rule)
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    print(rule)
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+    print(rule)
 
 
 def parse(path):
@@ -90,14 +119,13 @@ def main():
         rows.append([name, f"{sign} {target}"] +
                     [f"{per[k]['value']:.2f}{'' if per[k]['met'] else ' (missed)'}"
                      for k in kernels])
-    widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
-    rule = "  ".join("=" * w for w in widths)
-    print(rule)
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
-    print(rule)
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)))
-    print(rule)
+    print_table(head, rows)
+    print()
+    print("Lookup scaling, medians over the one-channel slot's in the same trials")
+    print("(random picks among the channels; the last column switches among 16 of them):")
+    print()
+    print_table(["kernel", "ids", "channels", "ioctl+read", "ioctl+write",
+                 "ioctl+read, 16 picks"], lookup_rows(results))
     missed = sum(not e["met"] for r in results for e in r["ratios"])
     print(f"# {missed} target(s) missed; emulation: {results[0]['emulation']}, "
           f"{results[0].get('vcpus')} vCPUs")
