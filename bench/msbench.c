@@ -351,11 +351,12 @@ static void one_setup(int random)
  */
 static void bench_lookup(FILE *json, int random, uint32_t n, int minor)
 {
-	double target = quick ? 5e6 : 30e6, t0, v[5][MAX_TRIALS];
-	double best[5], median[5];
-	void (*fn[5])(void) = { op_lookup_read, op_lookup_write,
-				op_one_read, op_one_write, op_few_read };
-	long iters[5];
+	void (*fn[])(void) = { op_lookup_read, op_lookup_write,
+			       op_one_read, op_one_write, op_few_read };
+#define LOOKUP_OPS (sizeof(fn) / sizeof(fn[0]))
+	double target = quick ? 5e6 : 30e6, t0, v[LOOKUP_OPS][MAX_TRIALS];
+	double best[LOOKUP_OPS], median[LOOKUP_OPS];
+	long iters[LOOKUP_OPS];
 	int fd = slot_open(minor), i, k;
 
 	t0 = now_ns();
@@ -367,12 +368,12 @@ static void bench_lookup(FILE *json, int random, uint32_t n, int minor)
 	for (i = 0; i < PICKS; i++)
 		picks[i] = channel_id(random, 1 + (uint32_t)rand() % n);
 	lookup_fd = slot_open(minor);
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < (int)LOOKUP_OPS; k++)
 		iters[k] = calibrate(fn[k], target);
 	for (i = 0; i < trials(); i++)
-		for (k = 0; k < 5; k++)
+		for (k = 0; k < (int)LOOKUP_OPS; k++)
 			v[k][i] = run_batch(fn[k], iters[k]);
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < (int)LOOKUP_OPS; k++)
 		best_median(v[k], trials(), &best[k], &median[k]);
 	printf("# lookup %s n=%u: ioctl+read best %.1f median %.1f, ioctl+write best %.1f median %.1f ns; "
 	       "one channel: %.1f / %.1f, %.1f / %.1f; ioctl+read among %d: %.1f / %.1f\n",
