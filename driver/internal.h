@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/llist.h>
@@ -308,6 +309,29 @@ static inline void ms_quota_exit(void)
 {
 	preempt_enable();
 }
+
+/*
+ * Debug hooks, compiled only into a build for a KASAN or KCSAN kernel
+ * (see Kbuild): delays that widen race windows so that the debug lanes'
+ * tests hit them every time. Each is a module parameter, 0 (off) unless a
+ * test sets it.
+ */
+#ifdef MS_DEBUG_HOOKS
+extern unsigned int ms_debug_switch_delay_us;
+
+/* Sleeps at the end of a channel switch, before the ioctl returns. */
+static inline void ms_debug_switch_delay(void)
+{
+	unsigned int us = READ_ONCE(ms_debug_switch_delay_us);
+
+	if (us)
+		fsleep(us);
+}
+#else
+static inline void ms_debug_switch_delay(void)
+{
+}
+#endif
 
 /* control.c */
 int ms_control_register(void);

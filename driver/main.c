@@ -24,6 +24,12 @@ static unsigned int slots = 4;
 module_param(slots, uint, 0444);
 MODULE_PARM_DESC(slots, "Slot devices created at load, /dev/message_slot/slot0.. (default 4, at most 256)");
 
+#ifdef MS_DEBUG_HOOKS
+unsigned int ms_debug_switch_delay_us;
+module_param_named(debug_switch_delay_us, ms_debug_switch_delay_us, uint, 0600);
+MODULE_PARM_DESC(debug_switch_delay_us, "Debug builds only: sleep this long at the end of every channel switch");
+#endif
+
 static struct cdev ms_cdev;
 dev_t ms_devt;
 

@@ -347,6 +347,7 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 		err = PTR_ERR(ch);
 		goto out;
 	}
+	ms_debug_switch_delay();
 	/* A reader may still use @old: it is freed after a grace period. */
 	WRITE_ONCE(mf->seen, 0);
 	rcu_assign_pointer(mf->channel, ch);
