@@ -318,19 +318,27 @@ static void ms_channel_put_locked(struct ms_slot *slot, struct ms_channel *ch)
 }
 
 /**
- * ms_channel_switch() - attach a file to a channel, detaching it from another
+ * ms_channel_switch() - point a file at another channel
  * @slot: the slot
- * @old: the file's current channel, or NULL
+ * @old: the channel @selected points to, or NULL
  * @id: the id of the channel to attach to, non-zero, not @old's
+ * @selected: the file's channel pointer, which readers load under RCU
  *
- * Finds or creates the channel and moves the file's reference from @old
- * to it, in one section under @slot->lock. On failure the file keeps @old.
+ * Finds or creates the channel, takes a file's reference on it, points
+ * @selected at it and only then drops @old's reference, all in one
+ * section under @slot->lock. The order matters: dropping the reference
+ * may remove @old and queue it for a free after a grace period, and a
+ * reader that finds @old through @selected must have loaded it before
+ * that, inside a section the grace period waits for. On failure nothing
+ * changes.
  *
- * Context: process context, may sleep; takes @slot->lock.
- * Return: the channel, its @users raised by one, or ERR_PTR(-ENOMEM).
+ * Context: process context, may sleep; takes @slot->lock. The caller
+ * serialises changes of @selected.
+ * Return: the channel, or ERR_PTR(-ENOMEM).
  */
 struct ms_channel *ms_channel_switch(struct ms_slot *slot,
-				     struct ms_channel *old, u32 id)
+				     struct ms_channel *old, u32 id,
+				     struct ms_channel __rcu **selected)
 {
 	struct ms_channel *ch;
 
@@ -340,6 +348,7 @@ struct ms_channel *ms_channel_switch(struct ms_slot *slot,
 		ch = ms_channel_create(slot, id);
 	if (!IS_ERR(ch)) {
 		ch->users++;
+		rcu_assign_pointer(*selected, ch);
 		if (old)
 			ms_channel_put_locked(slot, old);
 	}
@@ -748,8 +757,11 @@ ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 		msg = ms_message_read_begin(ch, &head);
 		if (!msg)
 			return -EWOULDBLOCK;
-		/* A published head holds a length of 1..BUF_LEN. */
-		len = ms_head_len(head);
+		/*
+		 * A published head holds a length of 1..BUF_LEN; the clamp
+		 * keeps a bug elsewhere from overrunning @buf.
+		 */
+		len = min_t(u32, ms_head_len(head), BUF_LEN);
 		if (size < len)
 			return -ENOSPC;
 		ms_message_copy_data(buf, msg, len);

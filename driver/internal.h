@@ -245,7 +245,8 @@ int ms_channel_table_init(struct ms_slot *slot);
 void ms_channel_table_destroy(struct ms_slot *slot);
 void ms_channel_table_clear(struct ms_slot *slot);
 struct ms_channel *ms_channel_switch(struct ms_slot *slot,
-				     struct ms_channel *old, u32 id);
+				     struct ms_channel *old, u32 id,
+				     struct ms_channel __rcu **selected);
 void ms_channel_put(struct ms_slot *slot, struct ms_channel *ch);
 struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);

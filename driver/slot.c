@@ -342,15 +342,14 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 	old = rcu_dereference_protected(mf->channel, lockdep_is_held(&mf->lock));
 	if (old && old->id == id)
 		goto out;
-	ch = ms_channel_switch(mf->slot, old, id);
+	ch = ms_channel_switch(mf->slot, old, id, &mf->channel);
 	if (IS_ERR(ch)) {
 		err = PTR_ERR(ch);
 		goto out;
 	}
 	ms_debug_switch_delay();
-	/* A reader may still use @old: it is freed after a grace period. */
+	/* Nothing of the new channel has been read through this file yet. */
 	WRITE_ONCE(mf->seen, 0);
-	rcu_assign_pointer(mf->channel, ch);
 	/* A poller of this file may now have something to read. */
 	if (wq_has_sleeper(&mf->wait))
 		wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
