@@ -505,36 +505,48 @@ static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 }
 
 /*
- * Swaps @msg in under a quota: charges the growth first, then swaps only
- * if the channel still holds the message the growth was computed from,
- * else undoes the charge and tries again. Preemption is disabled, which
- * holds off RCU grace periods, and under a quota a replaced message is
- * freed only after one (ms_message_retire()), so @old can be neither
- * freed nor reused meanwhile.
+ * Swaps @msg in under a quota. The growth is computed, charged and the
+ * message swapped under the slot's @quota_lock, so no other write can
+ * replace the message the growth was computed from, and @quota_used is
+ * exactly the bytes stored whenever a writer tests it: a write fails with
+ * -EDQUOT only if it fails against what the slot holds, as it would in
+ * any serial order. A shrink is released before the unlock, for the same
+ * reason. A clear may still drop the message meanwhile (it
+ * takes no spinlock), hence the cmpxchg() and the retry. Preemption is
+ * disabled, which holds off RCU grace periods, and under a quota a
+ * replaced message is freed only after one (ms_message_retire()), so
+ * @old can be neither freed nor reused meanwhile.
  */
 static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
 						  struct ms_channel *ch,
 						  struct ms_message *msg,
 						  unsigned long quota)
 {
-	struct ms_message *old = rcu_dereference_sched(ch->msg), *seen;
+	struct ms_message *old, *seen;
 	long grow;
 
+	raw_spin_lock(&slot->quota_lock);
+	old = rcu_dereference_sched(ch->msg);
 	for (;;) {
 		grow = (long)ms_message_len(msg) -
 		       (old ? (long)ms_message_len(old) : 0);
-		if (grow > 0 && !ms_quota_charge(slot, grow, quota))
-			return ERR_PTR(-EDQUOT);
+		if (grow > 0 && !ms_quota_charge(slot, grow, quota)) {
+			old = ERR_PTR(-EDQUOT);
+			break;
+		}
 		seen = unrcu_pointer(cmpxchg(&ch->msg, RCU_INITIALIZER(old),
 					     RCU_INITIALIZER(msg)));
 		if (seen == old)
 			break;
+		/* A clear took it: measure again against nothing. */
 		if (grow > 0)
 			ms_quota_uncharge(slot, grow);
 		old = seen;
 	}
-	if (grow < 0)
+	/* A shrink is released inside the lock too: the next writer's test is exact. */
+	if (!IS_ERR(old) && grow < 0)
 		ms_quota_uncharge(slot, -grow);
+	raw_spin_unlock(&slot->quota_lock);
 	return old;
 }
 

@@ -84,17 +84,21 @@
  *
  * Quota. The module parameter "quota" caps each slot's stored bytes (the
  * "bytes" counter: a replacement counts new length minus old); 0 means no
- * cap and costs writers two loads. With a quota, a write that grows the
- * slot first reserves the growth in @quota_used with one atomic add,
- * failing with -EDQUOT (nothing changed) if that passes the quota, then
- * swaps its message in with cmpxchg() against the message the growth was
- * computed from, retrying if another write or a clear got there first
- * (under a quota a replaced message waits a grace period before it goes
- * back to its cache, so the one measured cannot come back meanwhile);
- * a shrink is released after the swap. So @quota_used never falls below
- * the stored bytes and concurrent writers cannot overshoot. A write that
- * does not grow the slot never fails: lowering the quota below what a
- * slot holds keeps every message and refuses only growth. @quota_used is
+ * cap and costs writers two loads. With a quota, a write takes its slot's
+ * @quota_lock (a raw spinlock: preemption is off, and the section is a few
+ * loads and two atomics), measures the growth against the channel's
+ * current message, charges it to @quota_used, failing with -EDQUOT
+ * (nothing changed) if that passes the quota, and swaps its message in
+ * with cmpxchg(), measuring again if a clear dropped the message
+ * meanwhile (under a quota a replaced message waits a grace period before
+ * it goes back to its cache, so the one measured cannot come back); a
+ * shrink is released after the swap, still under the lock. No write can replace the message
+ * another measured, so a write fails exactly when it would fail in a
+ * serial order, @quota_used never falls below the stored bytes and
+ * concurrent writers cannot overshoot. A write that does not grow the
+ * slot never fails: lowering the quota below what a slot holds keeps
+ * every message and refuses only growth. Writes without a quota never
+ * take the lock. @quota_used is
  * kept only while a quota is set. A write changes its message pointer and
  * the statistics between ms_quota_enter() and ms_quota_exit(), with
  * preemption disabled; a clear holds ms_quota_lock. Changing the parameter
@@ -106,6 +110,7 @@
  * Lock order, outermost first:
  *   ms_file.lock  ->  ms_quota_lock  ->  ms_slot.lock
  *   ms_quota_lock  ->  ms_slots_lock
+ *   ms_quota_enter() (preemption off)  ->  ms_slot.quota_lock
  *   ms_slot.poll_lock  ->  wait queue locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
@@ -190,8 +195,10 @@ struct ms_stats {
  *	reached only through mknod; ms_slots_lock
  * @debugfs: the slot's debugfs dump file
  * @stats: per-CPU statistics
- * @quota_used: bytes charged against the quota: the stored bytes plus the
- *	growth of writes in flight; kept only while a quota is set
+ * @quota_used: bytes charged against the quota: the stored bytes, plus
+ *	the growth of the one write inside @quota_lock; kept only while a
+ *	quota is set
+ * @quota_lock: serialises the writes that charge and swap under a quota
  * @poll_lock: guards @pollers
  * @pollers: files that have polled, by ms_file.poll_node
  * @lock: guards @channels membership and every channel's @users
@@ -207,6 +214,7 @@ struct ms_slot {
 	struct dentry *debugfs;
 	struct ms_stats __percpu *stats;
 	atomic_long_t quota_used;
+	raw_spinlock_t quota_lock;	/* a quota write's charge and swap */
 	spinlock_t poll_lock;		/* @pollers */
 	struct list_head pollers;
 	struct mutex lock;		/* channel membership and @users */

@@ -34,6 +34,7 @@ static struct ms_slot *ms_slot_create(unsigned int minor)
 		goto err_stats;
 	kref_init(&slot->ref);
 	slot->minor = minor;
+	raw_spin_lock_init(&slot->quota_lock);
 	spin_lock_init(&slot->poll_lock);
 	INIT_LIST_HEAD(&slot->pollers);
 	mutex_init(&slot->lock);

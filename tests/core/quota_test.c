@@ -15,6 +15,7 @@
 #include "ctl_util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #define QUOTA_PARAM "/sys/module/message_slot/parameters/quota"
 
@@ -670,5 +671,73 @@ QUOTA_TEST(quota_changes_while_writers_run_keep_the_count_exact)
 		close(writers[i].fd);
 		close(writers[i].shared_fd);
 	}
+	close(fd);
+}
+
+/* ---- writes that fit in every serial order ----------------------------- */
+
+struct fitter {
+	int fd;
+	size_t len;
+	unsigned long ok, edquot;
+};
+
+static atomic_bool fit_stop;
+
+static void *fitter_main(void *arg)
+{
+	struct fitter *f = arg;
+	char buf[BUF_LEN];
+
+	memset(buf, 'f', f->len);
+	while (!atomic_load(&fit_stop)) {
+		if (write(f->fd, buf, f->len) == (ssize_t)f->len) {
+			f->ok++;
+		} else {
+			ASSERT_EQ(errno, EDQUOT);
+			f->edquot++;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * With quota 128 and one channel, files writing 128, 128 and 64 bytes to
+ * it succeed in every serial order: each replaces the message, the slot
+ * never holds more than 128. A write computed against a message another
+ * writer has just replaced must not fail for it ("a write that does not
+ * grow the slot never fails").
+ */
+QUOTA_TEST(writes_that_fit_in_every_order_never_get_edquot)
+{
+	static struct fitter f[3] = { { .len = BUF_LEN }, { .len = BUF_LEN },
+				      { .len = BUF_LEN / 2 } };
+	pthread_t t[3];
+	unsigned long ok = 0, refused = 0;
+	int i, fd = dev_open(slot_a);
+
+	PUT_OK(fd, 1, BUF_LEN / 2, 'a');
+	set_quota(BUF_LEN);
+	atomic_store(&fit_stop, false);
+	for (i = 0; i < 3; i++) {
+		f[i].fd = dev_open(slot_a);
+		f[i].ok = f[i].edquot = 0;
+		ASSERT_OK(ioctl(f[i].fd, MSG_SLOT_CHANNEL, 1));
+		ASSERT_EQ(pthread_create(&t[i], NULL, fitter_main, &f[i]), 0);
+	}
+	usleep(8 * 1000 * 1000);
+	atomic_store(&fit_stop, true);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(pthread_join(t[i], NULL), 0);
+		ok += f[i].ok;
+		refused += f[i].edquot;
+		close(f[i].fd);
+	}
+	TH_LOG("%lu writes of 128 and 64 bytes stored, %lu refused with EDQUOT",
+	       ok, refused);
+	ASSERT_GT(ok, 1000);
+	ASSERT_EQ(refused, 0);
+	ASSERT_LE(sysfs_value(slot_a, "bytes"), BUF_LEN);
+	ASSERT_EQ(sysfs_value(slot_a, "channels"), 1);
 	close(fd);
 }
