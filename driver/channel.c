@@ -690,15 +690,22 @@ void ms_channel_table_clear(struct ms_slot *slot)
  * when it was checked.
  *
  * ms_message_read_begin() returns the channel's message and sets @head
- * to its head word, or returns NULL if the channel holds none. Context:
+ * to its head word, returns NULL if the channel holds none, or
+ * ERR_PTR(-EBUSY) once the reader has tried MS_READ_TRIES times (counted
+ * in @tries) and should leave its RCU section before it tries again: a
+ * storm of writes to one channel must not keep a reader inside one
+ * section, holding up grace periods, for as long as it lasts. Context:
  * inside rcu_read_lock(), which keeps the object a struct ms_message.
  */
+#define MS_READ_TRIES 16
+
 static struct ms_message *ms_message_read_begin(struct ms_channel *ch,
-						u64 *head)
+						u64 *head,
+						unsigned int *tries)
 {
 	struct ms_message *msg;
 
-	for (;;) {
+	while ((*tries)++ < MS_READ_TRIES) {
 		msg = rcu_dereference(ch->msg);
 		if (!msg)
 			return NULL;
@@ -707,6 +714,7 @@ static struct ms_message *ms_message_read_begin(struct ms_channel *ch,
 		if (ms_head_seq(*head) && rcu_access_pointer(ch->msg) == msg)
 			return msg;
 	}
+	return ERR_PTR(-EBUSY);
 }
 
 /* Whether what was read of @msg since ms_message_read_begin() is stale. */
@@ -735,16 +743,23 @@ static void ms_message_copy_data(u8 *buf, struct ms_message *msg, u32 len)
 /**
  * ms_channel_seq() - the number of the channel's message
  * @ch: the channel
+ * @seq: set to the sequence number of its message, 0 if it holds none
  *
  * Context: inside rcu_read_lock().
- * Return: the sequence number of its message, 0 if it holds none.
+ * Return: 0, or -EBUSY if writes kept replacing the message (@seq is
+ * not set then).
  */
-u64 ms_channel_seq(struct ms_channel *ch)
+int ms_channel_seq(struct ms_channel *ch, u64 *seq)
 {
+	struct ms_message *msg;
+	unsigned int tries = 0;
 	u64 head = 0;
 
-	ms_message_read_begin(ch, &head);
-	return ms_head_seq(head);
+	msg = ms_message_read_begin(ch, &head, &tries);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	*seq = ms_head_seq(head);
+	return 0;
 }
 
 /**
@@ -756,19 +771,22 @@ u64 ms_channel_seq(struct ms_channel *ch)
  *
  * Context: inside rcu_read_lock(), which also keeps @ch alive.
  * Return: the message length, -EWOULDBLOCK if the channel holds no
- * message, -ENOSPC if it does not fit in @size bytes.
+ * message, -ENOSPC if it does not fit in @size bytes, -EBUSY if writes
+ * replaced it MS_READ_TRIES times during the copy: the caller leaves its
+ * RCU section and calls again.
  */
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq)
 {
 	struct ms_message *msg;
+	unsigned int tries = 0;
 	u64 head;
 	u32 len;
 
 	do {
-		msg = ms_message_read_begin(ch, &head);
-		if (!msg)
-			return -EWOULDBLOCK;
+		msg = ms_message_read_begin(ch, &head, &tries);
+		if (IS_ERR_OR_NULL(msg))
+			return msg ? PTR_ERR(msg) : -EWOULDBLOCK;
 		/*
 		 * A published head holds a length of 1..BUF_LEN; the clamp
 		 * keeps a bug elsewhere from overrunning @buf.

@@ -62,6 +62,10 @@ static void *ms_dump_fetch(struct ms_dump *d, loff_t pos)
 		 */
 		id = READ_ONCE(ch->id);
 		smp_rmb();	/* the id, before the message pointer */
+		/*
+		 * -EBUSY (a write storm on this channel) skips it, like a
+		 * channel that changes during the dump.
+		 */
 		len = ms_channel_copy_message(ch, d->data, BUF_LEN, &seq);
 		if (len < 0)
 			continue;

@@ -260,7 +260,7 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len);
 struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg);
-u64 ms_channel_seq(struct ms_channel *ch);
+int ms_channel_seq(struct ms_channel *ch, u64 *seq);
 int ms_copy_to_user(char __user *dst, const u8 *src, size_t len);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq);

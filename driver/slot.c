@@ -351,9 +351,10 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 	ms_debug_switch_delay();
 	/* Nothing of the new channel has been read through this file yet. */
 	WRITE_ONCE(mf->seen, 0);
-	/* A poller of this file may now have something to read. */
+	/* A poller of this file may now have something to read or write. */
 	if (wq_has_sleeper(&mf->wait))
-		wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM);
+		wake_up_interruptible_poll(&mf->wait, EPOLLIN | EPOLLRDNORM |
+					   EPOLLOUT | EPOLLWRNORM);
 out:
 	mutex_unlock(&mf->lock);
 	return err;
@@ -434,11 +435,17 @@ static ssize_t ms_read_message(struct ms_file *mf, u8 *data, size_t count,
 	struct ms_channel *ch;
 	ssize_t len;
 
-	rcu_read_lock();
-	ch = rcu_dereference(mf->channel);
-	len = ch ? ms_channel_copy_message(ch, data, count, seq) : -EINVAL;
-	rcu_read_unlock();
-	return len;
+	for (;;) {
+		rcu_read_lock();
+		ch = rcu_dereference(mf->channel);
+		len = ch ? ms_channel_copy_message(ch, data, count, seq) :
+			   -EINVAL;
+		rcu_read_unlock();
+		if (len != -EBUSY)
+			return len;
+		/* Writes keep replacing it: let grace periods pass, then retry. */
+		cond_resched();
+	}
 }
 
 /* The message reached user space: the file has seen it, count the read. */
@@ -534,8 +541,9 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	if (ch) {
 		/* A write never blocks once a channel is selected. */
 		mask |= EPOLLOUT | EPOLLWRNORM;
-		seq = ms_channel_seq(ch);
-		if (seq && seq != READ_ONCE(mf->seen))
+		/* Writes that keep replacing the message bring a new one. */
+		if (ms_channel_seq(ch, &seq) ||
+		    (seq && seq != READ_ONCE(mf->seen)))
 			mask |= EPOLLIN | EPOLLRDNORM;
 	}
 	rcu_read_unlock();

@@ -711,6 +711,46 @@ TEST(poll_ioctl_switch_wakes_poller)
 	close(fd);
 }
 
+/*
+ * Selecting a channel makes a file writable: a waiter for POLLOUT alone
+ * (poll, and epoll's EPOLLOUT) on a file with no channel yet is woken by
+ * the ioctl of another thread, not by its timeout.
+ */
+static void expect_pollout_woken_by_select(bool use_epoll)
+{
+	unsigned int ch = fresh_channel();
+	int fd = slot_open(76), ep = -1;
+	struct waiter wt;
+	double t0, woken;
+
+	if (use_epoll)
+		ep = epoll_add(fd, EPOLLOUT);
+	waiter_start(&wt, fd, ep, POLLOUT, 5000);
+	usleep(100 * 1000);
+	t0 = now_seconds();
+	ASSERT_OK(ioctl(fd, MSG_SLOT_CHANNEL, ch));
+	woken = waiter_check_woken(&wt, use_epoll ? EPOLLOUT : POLLOUT, t0);
+	TH_LOG("woken %.3f s after the event", woken);
+	/*
+	 * poll() looks again when its 5 s run out and then finds POLLOUT:
+	 * only a wake-up by the ioctl comes well before that.
+	 */
+	ASSERT_TRUE(woken < 2.0);
+	if (ep >= 0)
+		close(ep);
+	close(fd);
+}
+
+TEST(poll_pollout_woken_by_channel_select)
+{
+	expect_pollout_woken_by_select(false);
+}
+
+TEST(epoll_pollout_woken_by_channel_select)
+{
+	expect_pollout_woken_by_select(true);
+}
+
 TEST(poll_ioctl_switch_resets_seen)
 {
 	unsigned int a = fresh_channel(), b;
