@@ -164,8 +164,10 @@ static void run_switch_race(unsigned int minor, bool write_each, bool clear,
 	struct clear_arg c = { .s = &s, .minor = minor };
 	pthread_t t[6];
 	int i, n = 0;
+	char delay_text[16];
 	bool delayed;
 
+	snprintf(delay_text, sizeof(delay_text), "%u", delay_us);
 	fresh_slot(minor);
 	s = (struct shared){ .other = minor + 1, .write_each = write_each };
 	s.fd = slot_open_channel(minor, 1);
@@ -183,10 +185,10 @@ static void run_switch_race(unsigned int minor, bool write_each, bool clear,
 		ASSERT_EQ(pthread_join(t[i], NULL), 0);
 	if (delayed)
 		set_switch_delay(0);
-	TH_LOG("%lu switches%s, %lu reads (%lu messages), %lu polls, debug delay %s",
+	TH_LOG("%lu switches%s, %lu reads (%lu messages), %lu polls, debug delay %s us",
 	       atomic_load(&s.switches), clear ? " under clears" : "",
 	       atomic_load(&s.reads), atomic_load(&s.messages),
-	       atomic_load(&s.polls), delayed ? "on" : "not in this build");
+	       atomic_load(&s.polls), delayed ? delay_text : "not in this build, 0");
 	ASSERT_EQ(atomic_load(&s.foreign), 0);
 	ASSERT_GT(atomic_load(&s.switches), 10);
 	ASSERT_GT(atomic_load(&s.reads), 10);
