@@ -123,31 +123,44 @@ static void ms_slot_close(struct ms_slot *slot)
 	ms_slot_put(slot);
 }
 
-/* The lowest minor without a device, or -ENOSPC. */
+/*
+ * The lowest minor without a slot, or -ENOSPC. A minor whose slot a mknod
+ * node has opened is not free: its messages would show through a new
+ * node with other permissions.
+ */
 static int ms_slot_free_minor(void)
 {
 	unsigned int minor;
 
 	for (minor = 0; minor < MS_MINORS; minor++)
-		if (!ms_slots[minor] || !ms_slots[minor]->dev)
+		if (!ms_slots[minor])
 			return minor;
 	return -ENOSPC;
 }
 
+/* Unlinks a slot nobody has opened; the caller holds ms_slots_lock, then puts it. */
+static void ms_slot_unlink_locked(struct ms_slot *slot)
+{
+	lockdep_assert_held(&ms_slots_lock);
+	ms_slots[slot->minor] = NULL;
+	ms_debugfs_remove_slot(slot);
+}
+
 /**
  * ms_slot_add() - create the device of a slot
- * @minor: the minor, or MSG_SLOT_ANY_MINOR for the lowest free one
+ * @minor: the minor, or MSG_SLOT_ANY_MINOR for the lowest one without a slot
  *
  * A slot already opened through a mknod node keeps its messages: the new
- * device is one more way to reach it.
+ * device is one more way to reach it. If the device cannot be made, a
+ * slot this call created goes again, dump file and all.
  *
  * Context: process context, may sleep; takes ms_slots_lock.
  * Return: the minor; -EINVAL for a minor out of range, -EEXIST if the
- * slot has a device, -ENOSPC if every minor has one, -ENOMEM.
+ * slot has a device, -ENOSPC if every minor has a slot, -ENOMEM.
  */
 int ms_slot_add(unsigned int minor)
 {
-	struct ms_slot *slot;
+	struct ms_slot *slot, *created = NULL;
 	struct device *dev;
 	int ret;
 
@@ -157,20 +170,29 @@ int ms_slot_add(unsigned int minor)
 	ret = minor == MSG_SLOT_ANY_MINOR ? ms_slot_free_minor() : minor;
 	if (ret < 0)
 		goto out;
-	slot = ms_slot_get_locked(ret);
+	if (!ms_slots[ret])
+		created = ms_slot_get_locked(ret);
+	slot = ms_slots[ret];
 	if (!slot) {
 		ret = -ENOMEM;
 	} else if (slot->dev) {
 		ret = -EEXIST;
 	} else {
 		dev = ms_slot_device_create(slot);
-		if (IS_ERR(dev))
+		if (IS_ERR(dev)) {
 			ret = PTR_ERR(dev);
-		else
+			if (created)
+				ms_slot_unlink_locked(created);
+		} else {
 			slot->dev = dev;
+			created = NULL;
+		}
 	}
 out:
 	mutex_unlock(&ms_slots_lock);
+	/* No file can have a slot created here open: the lock was held. */
+	if (created && ret < 0)
+		ms_slot_put(created);
 	return ret;
 }
 
@@ -203,10 +225,9 @@ int ms_slot_remove(unsigned int minor)
 		mutex_unlock(&ms_slots_lock);
 		return -EBUSY;
 	}
-	ms_slots[minor] = NULL;
 	device_unregister(slot->dev);
 	slot->dev = NULL;
-	ms_debugfs_remove_slot(slot);
+	ms_slot_unlink_locked(slot);
 	mutex_unlock(&ms_slots_lock);
 
 	ms_channel_table_clear(slot);

@@ -15,7 +15,7 @@
 
 /*
  * Minors used here: 120..159; add_any_* add devices to whichever minors
- * have none and remove exactly those again.
+ * have no slot and remove exactly those again.
  */
 
 static const unsigned long ctl_cmds[] = {
@@ -65,18 +65,48 @@ TEST(minor_over_255_einval)
 	ASSERT_ERRNO(ctl(MSG_SLOT_CTL_CLEAR, MSG_SLOT_ANY_MINOR), EINVAL);
 }
 
-/* The lowest minor without a device, or -1. */
+/*
+ * Whether @minor has slot state: a device, or messages and counters kept
+ * since a mknod node opened it. Every slot has a dump file in debugfs.
+ */
+static bool has_slot(unsigned int minor)
+{
+	return has_device(minor) || path_exists(dump_path(minor));
+}
+
+/* The lowest minor without a slot, or -1. */
 static int lowest_free_minor(void)
 {
 	unsigned int minor;
 
 	for (minor = 0; minor < 256; minor++)
-		if (!has_device(minor))
+		if (!has_slot(minor))
 			return (int)minor;
 	return -1;
 }
 
-TEST(add_any_minor_returns_lowest_without_device)
+/*
+ * ADD of any minor never hands out a minor that a mknod node has opened:
+ * its messages would show through a node with other permissions.
+ */
+TEST(add_any_minor_skips_a_slot_opened_through_mknod)
+{
+	int want = lowest_free_minor(), fd, got;
+
+	ASSERT_GE(want, 0);
+	fd = slot_open_channel((unsigned int)want, 1);
+	slot_put_str(fd, "only through my own node");
+	ASSERT_OK(close(fd));
+	got = ctl(MSG_SLOT_CTL_ADD, MSG_SLOT_ANY_MINOR);
+	ASSERT_GE(got, 0);
+	ASSERT_NE(got, want);
+	ASSERT_FALSE(has_device((unsigned int)want));
+	ASSERT_OK(ctl(MSG_SLOT_CTL_REMOVE, (unsigned int)got));
+	/* The mknod slot goes only when asked for by its minor. */
+	drop_slot((unsigned int)want);
+}
+
+TEST(add_any_minor_returns_lowest_without_slot)
 {
 	int want = lowest_free_minor(), got, second;
 
@@ -111,8 +141,8 @@ TEST_TIMEOUT(add_any_when_every_minor_has_device_enospc, 300)
 	ASSERT_EQ(errno, ENOSPC);
 	TH_LOG("added %u slot devices before ENOSPC", n);
 	for (minor = 0; minor < 256; minor++)
-		if (!has_device(minor)) {
-			TH_LOG("ENOSPC while slot%u has no device", minor);
+		if (!has_slot(minor)) {
+			TH_LOG("ENOSPC while minor %u has no slot", minor);
 			harness_fail();
 		}
 	ASSERT_ERRNO(ctl_fd(fd, MSG_SLOT_CTL_ADD, MSG_SLOT_ANY_MINOR), ENOSPC);

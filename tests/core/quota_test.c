@@ -66,8 +66,8 @@ __attribute__((destructor)) static void quota_off_at_exit(void)
 static unsigned int slot_a, slot_b;
 
 /*
- * A slot with a device and nothing stored: ADD may pick a minor that
- * other tests used through mknod, so remove that state and add it again.
+ * A slot with a device and nothing stored. ADD of any minor picks one
+ * with no slot; removing and adding it again makes sure of it.
  */
 static unsigned int add_empty_slot(void)
 {

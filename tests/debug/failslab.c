@@ -241,6 +241,8 @@ TEST(control_add_allocation_failure_leaves_no_device)
 		ASSERT_EQ(ret, -1);
 		ASSERT_EQ(err, ENOMEM);
 		ASSERT_FALSE(has_device(MINOR));
+		/* Nor a slot without a device, with its dump file. */
+		ASSERT_FALSE(path_exists(dump_path(MINOR)));
 	}
 	ASSERT_TRUE(n > 1);
 	ASSERT_TRUE(has_device(MINOR));

@@ -32,8 +32,9 @@
  * request takes a struct msg_slot_ctl and needs CAP_SYS_ADMIN. Requests:
  *
  * MSG_SLOT_CTL_ADD     create the device of slot @minor, or of the lowest
- *                      minor without one if @minor is MSG_SLOT_ANY_MINOR;
- *                      returns the minor
+ *                      minor with no slot at all (no device, not opened
+ *                      through a mknod node) if @minor is
+ *                      MSG_SLOT_ANY_MINOR; returns the minor
  * MSG_SLOT_CTL_REMOVE  remove the device of slot @minor and free its
  *                      messages; EBUSY while any file has the slot open
  * MSG_SLOT_CTL_CLEAR   drop every message of slot @minor; open files keep
