@@ -53,9 +53,17 @@ static long ms_control_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/* Refused until module init has succeeded, like the slot nodes. */
+static int ms_control_open(struct inode *inode, struct file *file)
+{
+	if (!ms_open_allowed())
+		return -ENXIO;
+	return nonseekable_open(inode, file);
+}
+
 static const struct file_operations ms_control_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = ms_control_open,
 	.unlocked_ioctl = ms_control_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

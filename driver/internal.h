@@ -245,6 +245,20 @@ struct ms_file {
 
 /* main.c */
 extern dev_t ms_devt;
+extern bool ms_live;
+
+/**
+ * ms_open_allowed() - whether the module may hand out open files yet
+ *
+ * Context: any.
+ * Return: true once module init has succeeded; until then, opens of the
+ * slot and control nodes fail with -ENXIO.
+ */
+static inline bool ms_open_allowed(void)
+{
+	/* Pairs with the release at the end of ms_init(). */
+	return smp_load_acquire(&ms_live);
+}
 
 /* channel.c */
 int ms_caches_create(void);

@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <linux/cdev.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kdev_t.h>
@@ -28,7 +29,28 @@ MODULE_PARM_DESC(slots, "Slot devices created at load, /dev/message_slot/slot0..
 unsigned int ms_debug_switch_delay_us;
 module_param_named(debug_switch_delay_us, ms_debug_switch_delay_us, uint, 0600);
 MODULE_PARM_DESC(debug_switch_delay_us, "Debug builds only: sleep this long at the end of every channel switch");
+
+static unsigned int debug_init_fail_ms;
+module_param(debug_init_fail_ms, uint, 0400);
+MODULE_PARM_DESC(debug_init_fail_ms, "Debug builds only: wait this long at the end of init, then fail it");
+
+/* Fails the load once everything is registered, after a pause for the test. */
+static int ms_debug_init_fault(void)
+{
+	if (!debug_init_fail_ms)
+		return 0;
+	msleep(debug_init_fail_ms);
+	return -ENOMEM;
+}
+#else
+static int ms_debug_init_fault(void)
+{
+	return 0;
+}
 #endif
+
+/* Set once init has succeeded; until then every open is refused. */
+bool ms_live;
 
 static struct cdev ms_cdev;
 dev_t ms_devt;
@@ -92,6 +114,13 @@ static int __init ms_init(void)
 	}
 	ms_debugfs_init();
 
+	/*
+	 * The nodes users can open come last, the control node after the
+	 * slots. A file opened while init runs would hold a module that a
+	 * later failure frees (the module loader does not wait for it), so
+	 * opens are refused until ms_live is set, after the last step that
+	 * can fail.
+	 */
 	cdev_init(&ms_cdev, &ms_fops);
 	ms_cdev.owner = THIS_MODULE;
 	err = cdev_add(&ms_cdev, ms_devt, MS_MINORS);
@@ -107,14 +136,23 @@ static int __init ms_init(void)
 		pr_err("cannot register the control node: %d\n", err);
 		goto err_slots;
 	}
+	err = ms_debug_init_fault();
+	if (err) {
+		pr_err("debug_init_fail_ms: failing the load: %d\n", err);
+		goto err_control;
+	}
+	/* Pairs with ms_open_allowed(). */
+	smp_store_release(&ms_live, true);
 
 	pr_info("version %s on major %d with %u slot devices\n", MS_VERSION,
 		MAJOR(ms_devt), slots);
 	return 0;
 
+err_control:
+	ms_control_unregister();
 err_slots:
-	cdev_del(&ms_cdev);
 	ms_slots_destroy();
+	cdev_del(&ms_cdev);
 err_debugfs:
 	ms_debugfs_exit();
 	ms_class_unregister();

@@ -318,6 +318,8 @@ static int ms_open(struct inode *inode, struct file *file)
 	unsigned int minor = iminor(inode);
 	struct ms_file *mf;
 
+	if (!ms_open_allowed())
+		return -ENXIO;
 	/* The cdev spans exactly MS_MINORS minors, so @minor indexes ms_slots. */
 	mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
 	if (!mf)

@@ -4,7 +4,7 @@
  * 2): MSG_SLOT_CTL_ADD, MSG_SLOT_CTL_REMOVE and MSG_SLOT_CTL_CLEAR, their
  * errors, the reserved fields, and CAP_SYS_ADMIN.
  *
- * tests/guest/params.sh runs add_any_minor_returns_lowest_without_device
+ * tests/guest/params.sh runs add_any_minor_returns_lowest_without_slot
  * and add_any_when_every_minor_has_device_enospc again with slots=0 and
  * slots=256.
  */

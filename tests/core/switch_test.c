@@ -172,6 +172,9 @@ static void run_switch_race(unsigned int minor, bool write_each, bool clear,
 	s = (struct shared){ .other = minor + 1, .write_each = write_each };
 	s.fd = slot_open_channel(minor, 1);
 	delayed = set_switch_delay(delay_us);
+	/* The debug lane's build must have the delay: its tests rely on it. */
+	if (getenv("MS_DEBUG_HOOKS") && !strcmp(getenv("MS_DEBUG_HOOKS"), "1"))
+		ASSERT_TRUE(delayed);
 	ASSERT_EQ(pthread_create(&t[n++], NULL, switcher, &s), 0);
 	ASSERT_EQ(pthread_create(&t[n++], NULL, reader, &s), 0);
 	ASSERT_EQ(pthread_create(&t[n++], NULL, reader, &s), 0);

@@ -106,26 +106,6 @@ expect_slots() { # expect_slots N
 	fi
 }
 
-# Nothing of the module is left: no module, major, class, nodes, debugfs.
-nothing_left() {
-	for p in /sys/class/message_slot /dev/message_slot \
-		/sys/kernel/debug/message_slot /sys/class/misc/message_slot_control \
-		/sys/module/message_slot; do
-		if [ -e "$p" ]; then
-			diag "$p still exists"
-			return 1
-		fi
-	done
-	if grep -q ' message_slot$' /proc/devices; then
-		diag "message_slot still in /proc/devices"
-		return 1
-	fi
-	if loaded; then
-		diag "message_slot still in /proc/modules"
-		return 1
-	fi
-}
-
 # --- the tests -----------------------------------------------------------
 
 t_default_load_creates_slot0_to_slot3() {
@@ -164,7 +144,7 @@ t_slots_0_creates_no_slot_device() {
 
 t_slots_0_add_creates_node() {
 	load slots=0 || return 1
-	c_tests control_test add_any_minor_returns_lowest_without_device \
+	c_tests control_test add_any_minor_returns_lowest_without_slot \
 		add_given_minor_returns_it || return 1
 	c_tests devices_test added_slot_gets_node_and_class_device \
 		added_slot_through_both_nodes || return 1

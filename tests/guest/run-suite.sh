@@ -26,6 +26,8 @@
 # twice and fail on any leak but the kernel's own boot-time ones), MS_SIGNING=1 (a kernel booted with
 # module.sig_enforce=1 that trusts the key message_slot.ko is signed with:
 # run tests/guest/signing.sh, which needs unsigned/ and untrusted/ copies),
+# MS_DEBUG_HOOKS=1 (a module built for a sanitizer kernel, with the debug
+# hooks: run tests/guest/init_failure.sh; the C tests then require them),
 # MS_FUZZ_OPS and MS_FUZZ_SEED (the fuzzer's operations and seed, see
 # tests/core/fuzz_test.c).
 #
@@ -131,6 +133,10 @@ run_tap guest/load.sh sh "$tests/guest/load.sh"
 # lane) also proves that the signed module loads and the others do not.
 if [ "${MS_SIGNING:-0}" = 1 ]; then
 	run_tap guest/signing.sh sh "$tests/guest/signing.sh"
+fi
+# A build with the debug hooks (the debug lane's) can fail its own init.
+if [ "${MS_DEBUG_HOOKS:-0}" = 1 ]; then
+	run_tap guest/init_failure.sh sh "$tests/guest/init_failure.sh"
 fi
 run_tap guest/poll_rmmod.sh sh "$tests/guest/poll_rmmod.sh"
 run_tap guest/params.sh sh "$tests/guest/params.sh"

@@ -39,6 +39,27 @@ unload() {
 	fi
 }
 
+# Succeeds when nothing of the module is left: no class, nodes, debugfs,
+# control device, module directory, major or module.
+nothing_left() {
+	for p in /sys/class/message_slot /dev/message_slot \
+		/sys/kernel/debug/message_slot /sys/class/misc/message_slot_control \
+		/sys/module/message_slot; do
+		if [ -e "$p" ]; then
+			diag "$p still exists"
+			return 1
+		fi
+	done
+	if grep -q ' message_slot$' /proc/devices; then
+		diag "message_slot still in /proc/devices"
+		return 1
+	fi
+	if loaded; then
+		diag "message_slot still in /proc/modules"
+		return 1
+	fi
+}
+
 # Sends MESSAGE on CHANNEL through NODE with ./message_sender and reads
 # exactly it back with ./message_reader; uses the caller's $tmp.
 roundtrip() { # roundtrip NODE CHANNEL MESSAGE
