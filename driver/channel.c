@@ -386,52 +386,6 @@ static struct ms_message *ms_message_alloc(size_t len)
 	return msg;
 }
 
-/*
- * copy_from_user() and copy_to_user() for a message, a word at a time. A
- * message is short: the string instruction the kernel's copies use costs
- * a start-up that 128 bytes do not amortise, and under emulation it
- * costs per byte. The kernel side is 8-byte aligned.
- */
-static int ms_copy_from_user(u8 *dst, const char __user *src, size_t len)
-{
-	if (!user_read_access_begin(src, len))
-		return -EFAULT;
-	for (; len >= sizeof(u64); len -= sizeof(u64)) {
-		unsafe_get_user(*(u64 *)dst, (const u64 __user *)src, efault);
-		dst += sizeof(u64);
-		src += sizeof(u64);
-	}
-	for (; len; len--)
-		unsafe_get_user(*dst++, src++, efault);
-	user_read_access_end();
-	return 0;
-efault:
-	user_read_access_end();
-	return -EFAULT;
-}
-
-/**
- * ms_copy_to_user() - copy a message to user space
- * @dst: the user buffer
- * @src: the message, in a kernel buffer
- * @len: its length
- *
- * Context: process context, may fault and sleep.
- * Return: 0, or -EFAULT if @dst cannot be written; some bytes may have
- * been written then.
- */
-int ms_copy_to_user(char __user *dst, const u8 *src, size_t len)
-{
-	if (!user_write_access_begin(dst, len))
-		return -EFAULT;
-	unsafe_copy_to_user(dst, src, len, efault);
-	user_write_access_end();
-	return 0;
-efault:
-	user_write_access_end();
-	return -EFAULT;
-}
-
 /**
  * ms_message_from_user() - build a message from user memory
  * @buf: user buffer holding the message
@@ -450,7 +404,7 @@ struct ms_message *ms_message_from_user(const char __user *buf, size_t len)
 
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
-	if (ms_copy_from_user(msg->data, buf, len)) {
+	if (copy_from_user(msg->data, buf, len)) {
 		ms_message_free(msg);
 		return ERR_PTR(-EINVAL);
 	}
@@ -725,7 +679,7 @@ static bool ms_message_read_retry(struct ms_message *msg, u64 head)
 }
 
 /*
- * Copies a message's data a word at a time, as ms_copy_from_user() does.
+ * Copies a message's data a word at a time.
  * Rounding @len up to whole words stays inside the object (its data is a
  * multiple of MS_MSG_STEP) and inside a BUF_LEN buffer. READ_ONCE()
  * because a reused object may change under the copy: the caller checks.

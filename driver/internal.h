@@ -143,7 +143,7 @@
  */
 struct ms_message {
 	u64 head;
-	/* Aligned for the word-at-a-time copies from user space. */
+	/* Aligned for the readers' word-at-a-time copy (channel.c). */
 	u8 data[] __aligned(8);
 };
 
@@ -275,7 +275,6 @@ struct ms_message *ms_message_from_iter(struct iov_iter *from, size_t len);
 int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		       struct ms_message *msg);
 int ms_channel_seq(struct ms_channel *ch, u64 *seq);
-int ms_copy_to_user(char __user *dst, const u8 *src, size_t len);
 ssize_t ms_channel_copy_message(struct ms_channel *ch, u8 *buf, size_t size,
 				u64 *seq);
 

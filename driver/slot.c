@@ -490,7 +490,7 @@ static ssize_t ms_read(struct file *file, char __user *buf, size_t count,
 	if (len < 0)
 		return len;
 	/* Outside the RCU section: the copy may fault and sleep. */
-	if (ms_copy_to_user(buf, data, len))
+	if (copy_to_user(buf, data, len))
 		return -EINVAL;
 	ms_read_done(mf, seq);
 	return len;

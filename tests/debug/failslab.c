@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * failslab.c - fault injection (debug kernels only: CONFIG_FAILSLAB and
- * fault-injection debugfs). Every slab allocation the driver makes on the
- * write, ioctl, open, control and debugfs paths is made to fail in turn
- * with /proc/thread-self/fail-nth: N fails the N-th allocation of the next
- * calls. Each failing call must return its documented error, leave the old
- * message and the counters exactly as they were, and leak nothing (the
- * suite's kmemleak scan runs after this).
+ * failslab.c - fault injection (debug kernels only: CONFIG_FAILSLAB,
+ * CONFIG_FAULT_INJECTION_USERCOPY and fault-injection debugfs). Every slab
+ * allocation and user copy on the write, read, ioctl, open, control and
+ * debugfs paths is made to fail in turn with /proc/thread-self/fail-nth:
+ * N fails the N-th fault-injection point (an allocation or a user copy)
+ * of the next calls. Each failing call must return its documented error
+ * (ENOMEM for an allocation; EINVAL for the driver's own copies, EFAULT
+ * for the kernel's, such as the path of open()), leave the old message
+ * and the counters exactly as they were, and leak nothing (the suite's
+ * kmemleak scan runs after this). The write and read tests require a
+ * failed user copy among them: the driver's copies go through
+ * copy_from_user() and copy_to_user(), where usercopy hardening and
+ * fault injection apply.
  *
  * Built as tests/build/debug_failslab; tests/guest/run-suite.sh runs it
  * only where /sys/kernel/debug/failslab exists.
@@ -101,7 +107,7 @@ static bool remove_fallback_node(unsigned int nr)
 TEST(write_allocation_failure_keeps_old_message)
 {
 	unsigned long long writes = 1, reads = 0;
-	int fd, n, ret, err;
+	int fd, n, ret, err, usercopy = 0;
 
 	fresh_slot(MINOR);
 	fd = dev_open_channel(MINOR, 1);
@@ -126,14 +132,47 @@ TEST(write_allocation_failure_keeps_old_message)
 			continue;
 		}
 		ASSERT_EQ(ret, -1);
-		ASSERT_EQ(err, ENOMEM);
+		/* EINVAL: the copy of the message from user space failed. */
+		ASSERT_TRUE(err == ENOMEM || err == EINVAL);
+		usercopy += err == EINVAL;
 		slot_expect(fd, "old", 3);
 		reads++;
 		/* A failed write counts nothing and stores nothing. */
 		EXPECT_COUNTERS(MINOR, 1, 3, writes, reads);
 	}
 	ASSERT_TRUE(n > 1);
+	ASSERT_GT(usercopy, 0);
 	slot_expect(fd, "a new message", 13);
+	close(fd);
+}
+
+TEST(read_usercopy_failure_einval_keeps_message)
+{
+	char buf[BUF_LEN];
+	int fd, n, ret, err, usercopy = 0;
+
+	fresh_slot(MINOR);
+	fd = dev_open_channel(MINOR, 1);
+	ASSERT_EQ(write(fd, "stays", 5), 5);
+	failslab_setup();
+	for (n = 1; n < MAX_SITES; n++) {
+		fail_nth(n);
+		ret = read(fd, buf, sizeof(buf));
+		err = errno;
+		if (!fault_injected()) {
+			ASSERT_EQ(ret, 5);
+			break;
+		}
+		TH_LOG("fault point %d failed: read returned %d (%s)", n, ret,
+		       ret < 0 ? strerror(err) : "ok");
+		ASSERT_EQ(ret, -1);
+		ASSERT_EQ(err, EINVAL);
+		usercopy++;
+		/* A failed read counts no read and changes nothing. */
+		EXPECT_COUNTERS(MINOR, 1, 5, 1, 0);
+	}
+	ASSERT_GT(usercopy, 0);
+	slot_expect(fd, "stays", 5);
 	close(fd);
 }
 
@@ -192,7 +231,8 @@ static int open_each_allocation_failing(const char *path, int flags, int *faults
 			close(fd);
 			continue;
 		}
-		ASSERT_EQ(err, ENOMEM);
+		/* EFAULT: the kernel's copy of the path. */
+		ASSERT_TRUE(err == ENOMEM || err == EFAULT);
 	}
 	*faults = n - 1;
 	return fd;
@@ -239,7 +279,8 @@ TEST(control_add_allocation_failure_leaves_no_device)
 			continue;
 		}
 		ASSERT_EQ(ret, -1);
-		ASSERT_EQ(err, ENOMEM);
+		/* EFAULT: the copy of the request from user space. */
+		ASSERT_TRUE(err == ENOMEM || err == EFAULT);
 		ASSERT_FALSE(has_device(MINOR));
 		/* Nor a slot without a device, with its dump file. */
 		ASSERT_FALSE(path_exists(dump_path(MINOR)));
