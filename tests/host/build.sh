@@ -17,7 +17,7 @@ mkdir -p "$src"
 find "$src" -type f | sort >"$work/before"
 
 echo "TAP version 13"
-echo "1..$((7 + $#))"
+echo "1..$((8 + $#))"
 
 (cd "$src" && make) >"$work/make.log" 2>&1
 st=$?
@@ -47,6 +47,20 @@ for k in "$@"; do
 	grep -i "warning" "$work/w1.log" && st=1
 	result $st "module_builds_without_warnings_w1_$rel" "$work/w1.log"
 done
+
+# 32-bit kernels lack the 64-bit acquire/release the driver needs: the
+# build stops with a reason (the kernel's config seen without CONFIG_64BIT),
+# and DKMS skips such kernels.
+read -r _ _ kdir <<<"${1:-x x /lib/modules/$(uname -r)/build}"
+(cd "$src" && make clean >/dev/null 2>&1; make module KDIR="$kdir" CONFIG_64BIT=) >"$work/b32.log" 2>&1
+st=$?
+if [ "$st" -eq 0 ] || ! grep -q 'message_slot: needs a 64-bit kernel (CONFIG_64BIT=y)' "$work/b32.log" ||
+	! grep -qx 'BUILD_EXCLUSIVE_CONFIG="CONFIG_64BIT"' "$src/dkms.conf"; then
+	st=1
+else
+	st=0
+fi
+result $st "module_build_refuses_a_32_bit_kernel" "$work/b32.log"
 
 (cd "$src" && make clean >/dev/null 2>&1 && make programs CFLAGS="-O2 -Wall -Wextra -Werror") >"$work/prog.log" 2>&1
 result $? "programs_build_with_wall_wextra_werror" "$work/prog.log"
