@@ -551,7 +551,7 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 	}
 	if (old)
 		ms_message_retire(old, quota);
-	ms_slot_wake_pollers(slot, ch);
+	ms_poll_wake(slot, ch);
 	return 0;
 }
 

@@ -73,10 +73,12 @@
  *
  * Notification. A file remembers the number of the last message it
  * read; poll() reports EPOLLIN while its channel's message has another
- * number. A file
- * that has polled once is on its slot's @pollers list with its own wait
- * queue, so a write wakes exactly the files whose channel it changed, and
- * epoll entries never outlive the queue they sit on (the file's own).
+ * number. A file that has polled once is listed in its slot's @pollers,
+ * keyed by its channel (poll.c), and has a wait queue of its own, so a
+ * write wakes exactly the files on the channel it changed, at a cost
+ * proportional to their number, and epoll entries never outlive the
+ * queue they sit on (the file's own). Writers walk the listing under
+ * RCU: a struct ms_file is freed after a grace period.
  *
  * Statistics are per-CPU counters updated from the result of each xchg(),
  * so their sums are exact after any sequence of operations and reading them
@@ -111,6 +113,7 @@
  *   ms_file.lock  ->  ms_quota_lock  ->  ms_slot.lock
  *   ms_quota_lock  ->  ms_slots_lock
  *   ms_quota_enter() (preemption off)  ->  ms_slot.quota_lock
+ *   ms_file.lock  ->  ms_slot.poll_lock
  *   ms_slot.poll_lock  ->  wait queue locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
@@ -199,8 +202,10 @@ struct ms_stats {
  *	the growth of the one write inside @quota_lock; kept only while a
  *	quota is set
  * @quota_lock: serialises the writes that charge and swap under a quota
- * @poll_lock: guards @pollers
- * @pollers: files that have polled, by ms_file.poll_node
+ * @nr_pollers: files in @pollers and @poll_spill
+ * @pollers: files that have polled, keyed by their channel (poll.c)
+ * @poll_lock: guards changes of @poll_spill
+ * @poll_spill: files that have polled but could not be put in @pollers
  * @lock: guards @channels membership and every channel's @users
  * @channels: the channel table, an rhashtable keyed by channel id
  * @dead: channels removed from @channels, waiting for a grace period
@@ -215,8 +220,10 @@ struct ms_slot {
 	struct ms_stats __percpu *stats;
 	atomic_long_t quota_used;
 	raw_spinlock_t quota_lock;	/* a quota write's charge and swap */
-	spinlock_t poll_lock;		/* @pollers */
-	struct list_head pollers;
+	atomic_t nr_pollers;
+	struct rhltable pollers;
+	spinlock_t poll_lock;		/* @poll_spill */
+	struct list_head poll_spill;
 	struct mutex lock;		/* channel membership and @users */
 	struct rhashtable channels;
 	struct llist_head dead;
@@ -231,8 +238,12 @@ struct ms_slot {
  *	set under @lock, read under RCU
  * @seen: sequence number of the last message read on @channel, 0 if none
  * @wait: where poll() waits on this file
- * @poll_node: link in the slot's pollers, once the file has polled;
- *	ms_slot.poll_lock
+ * @poll_state: whether the file is listed in its slot's pollers, or on
+ *	their spill list, or neither (it has not polled); @lock for changes
+ * @poll_key: the channel it is listed under; @lock
+ * @poll_node: its entry in the slot's pollers
+ * @poll_spill: its link in the slot's spill list
+ * @rcu: frees it after a grace period: writers may be waking it
  */
 struct ms_file {
 	struct ms_slot *slot;
@@ -240,7 +251,18 @@ struct ms_file {
 	struct ms_channel __rcu *channel;
 	u64 seen;
 	wait_queue_head_t wait;
-	struct list_head poll_node;
+	u8 poll_state;
+	struct ms_channel *poll_key;
+	struct rhlist_head poll_node;
+	struct list_head poll_spill;
+	struct rcu_head rcu;
+};
+
+/* ms_file.poll_state */
+enum {
+	MS_POLL_NONE,
+	MS_POLL_LISTED,
+	MS_POLL_SPILLED,
 };
 
 /* main.c */
@@ -286,8 +308,15 @@ int ms_slot_add(unsigned int minor);
 int ms_slot_remove(unsigned int minor);
 void ms_slots_destroy(void);
 void ms_slot_stats(struct ms_slot *slot, struct ms_stats *sum);
-void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch);
 void ms_slots_quota_sync(void);
+
+/* poll.c */
+int ms_poll_init(struct ms_slot *slot);
+void ms_poll_destroy(struct ms_slot *slot);
+void ms_poll_register(struct ms_file *mf);
+void ms_poll_rekey(struct ms_file *mf, struct ms_channel *ch);
+void ms_poll_unregister(struct ms_file *mf);
+void ms_poll_wake(struct ms_slot *slot, struct ms_channel *ch);
 
 /* quota.c */
 extern unsigned long ms_quota;

@@ -32,15 +32,17 @@ static struct ms_slot *ms_slot_create(unsigned int minor)
 		goto err_slot;
 	if (ms_channel_table_init(slot))
 		goto err_stats;
+	if (ms_poll_init(slot))
+		goto err_table;
 	kref_init(&slot->ref);
 	slot->minor = minor;
 	raw_spin_lock_init(&slot->quota_lock);
-	spin_lock_init(&slot->poll_lock);
-	INIT_LIST_HEAD(&slot->pollers);
 	mutex_init(&slot->lock);
 	ms_debugfs_add_slot(slot);
 	return slot;
 
+err_table:
+	ms_channel_table_destroy(slot);
 err_stats:
 	free_percpu(slot->stats);
 err_slot:
@@ -52,6 +54,7 @@ static void ms_slot_release(struct kref *ref)
 {
 	struct ms_slot *slot = container_of(ref, struct ms_slot, ref);
 
+	ms_poll_destroy(slot);
 	ms_channel_table_destroy(slot);
 	mutex_destroy(&slot->lock);
 	free_percpu(slot->stats);
@@ -331,7 +334,6 @@ static int ms_open(struct inode *inode, struct file *file)
 	}
 	mutex_init(&mf->lock);
 	init_waitqueue_head(&mf->wait);
-	INIT_LIST_HEAD(&mf->poll_node);
 	file->private_data = mf;
 	/* A slot has no file position: read() and write() ignore it. */
 	return stream_open(inode, file);
@@ -343,16 +345,13 @@ static int ms_release(struct inode *inode, struct file *file)
 	/* The last reference to the file is going: nobody else uses @mf. */
 	struct ms_channel *ch = rcu_dereference_protected(mf->channel, true);
 
-	if (!list_empty(&mf->poll_node)) {
-		spin_lock(&mf->slot->poll_lock);
-		list_del(&mf->poll_node);
-		spin_unlock(&mf->slot->poll_lock);
-	}
+	ms_poll_unregister(mf);
 	if (ch)
 		ms_channel_put(mf->slot, ch);
 	ms_slot_close(mf->slot);
 	mutex_destroy(&mf->lock);
-	kfree(mf);
+	/* A writer may still be waking it (poll.c). */
+	kfree_rcu(mf, rcu);
 	return 0;
 }
 
@@ -371,6 +370,7 @@ static int ms_file_set_channel(struct ms_file *mf, u32 id)
 		err = PTR_ERR(ch);
 		goto out;
 	}
+	ms_poll_rekey(mf, ch);
 	ms_debug_switch_delay();
 	/* Nothing of the new channel has been read through this file yet. */
 	WRITE_ONCE(mf->seen, 0);
@@ -513,31 +513,6 @@ static ssize_t ms_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return len;
 }
 
-/**
- * ms_slot_wake_pollers() - wake the pollers of a channel that changed
- * @slot: the slot
- * @ch: the channel that has a new message
- *
- * Costs one load when nobody polls the slot; otherwise it visits the
- * slot's pollers and wakes only those whose file has @ch selected.
- *
- * Context: process context; takes @slot->poll_lock.
- */
-void ms_slot_wake_pollers(struct ms_slot *slot, struct ms_channel *ch)
-{
-	struct ms_file *mf;
-
-	/* The caller's xchg() ordered the message before this load. */
-	if (list_empty(&slot->pollers))
-		return;
-	spin_lock(&slot->poll_lock);
-	list_for_each_entry(mf, &slot->pollers, poll_node)
-		if (rcu_access_pointer(mf->channel) == ch)
-			wake_up_interruptible_poll(&mf->wait,
-						   EPOLLIN | EPOLLRDNORM);
-	spin_unlock(&slot->poll_lock);
-}
-
 static __poll_t ms_poll(struct file *file, poll_table *wait)
 {
 	struct ms_file *mf = file->private_data;
@@ -545,16 +520,12 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 	u64 seq;
 
-	if (list_empty_careful(&mf->poll_node)) {
-		spin_lock(&mf->slot->poll_lock);
-		if (list_empty(&mf->poll_node))
-			list_add(&mf->poll_node, &mf->slot->pollers);
-		spin_unlock(&mf->slot->poll_lock);
-	}
+	if (READ_ONCE(mf->poll_state) == MS_POLL_NONE)
+		ms_poll_register(mf);
 	poll_wait(file, &mf->wait, wait);
 	/*
-	 * On the pollers list and the wait queue before looking at the
-	 * channel: a write or ioctl that finds neither (ms_slot_wake_pollers(),
+	 * Listed among the pollers and on the wait queue before looking at
+	 * the channel: a write or ioctl that finds neither (ms_poll_wake(),
 	 * wq_has_sleeper()) is seen below.
 	 */
 	smp_mb();
