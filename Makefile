@@ -61,7 +61,7 @@ CPPFLAGS += -D_GNU_SOURCE -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
 # The classic programs need only libc and include/uapi; slotctl also libudev.
 CLASSIC := message_sender message_reader
 PROGRAMS := $(CLASSIC) slotctl
-LIB_OBJS := utils/slot.o
+LIB_OBJS := utils/slot.o utils/classic.o
 LIB := utils/libslot.a
 UDEV_LIB := utils/libslot-udev.a
 

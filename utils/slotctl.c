@@ -6,7 +6,12 @@
  * message_sender and message_reader, the slot devices come from libudev.
  *
  * Data goes to stdout, diagnostics to stderr as "slotctl: OBJECT: reason".
- * Exit status: 0 success, 1 failure, 2 usage error.
+ * Exit status: 0 success, 1 failure, 2 usage error. A usage error is
+ * anything wrong with the command line itself, whatever the verb: an
+ * unknown command or option, a wrong number of operands, an operand or
+ * option argument not of its form (a CHANNEL or MINOR that is not a
+ * number, a count that is not a positive one, an unknown column). What
+ * the system refuses (no such slot, channel 0, minor 256) is a failure.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +19,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +31,7 @@
 #endif
 
 static const char prog[] = "slotctl";
+static const struct slot_prog slotctl = { .name = prog };
 
 struct verb;
 
@@ -107,6 +112,16 @@ static int option_error(const struct verb *v, char **argv)
 	if (optopt)
 		return usage_error(v, "invalid option -- '%c'", optopt);
 	return usage_error(v, "unrecognized option '%s'", argv[optind - 1]);
+}
+
+/* Parses operand @i as a CHANNEL; a usage error if it is not one. */
+static int parse_channel(const struct args *a, int i, unsigned int *channel)
+{
+	if (slot_parse_channel(a->argv[i], channel))
+		return usage_error(a->verb,
+				   "invalid channel '%s': a number, decimal or 0x-hexadecimal, at most 4294967295",
+				   a->argv[i]);
+	return 0;
 }
 
 /*
@@ -191,10 +206,15 @@ static int do_send(const struct args *a)
 	/* One byte more than fits, so that the driver says "too long". */
 	char buf[BUF_LEN + 1];
 	const char *msg = a->argv[2];
+	unsigned int channel;
 	struct slot_dev dev;
 	const char *path;
 	size_t len;
+	int ret;
 
+	ret = parse_channel(a, 1, &channel);
+	if (ret)
+		return ret;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
@@ -210,18 +230,23 @@ static int do_send(const struct args *a)
 	} else {
 		len = strlen(msg);
 	}
-	return slot_send(prog, path, a->argv[1], msg, len);
+	return slot_send(&slotctl, path, channel, msg, len);
 }
 
 static int do_recv(const struct args *a)
 {
+	unsigned int channel;
 	struct slot_dev dev;
 	const char *path;
+	int ret;
 
+	ret = parse_channel(a, 1, &channel);
+	if (ret)
+		return ret;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
-	return slot_recv(prog, path, a->argv[1]);
+	return slot_recv(&slotctl, path, channel);
 }
 
 /* --- watch --------------------------------------------------------- */
@@ -233,7 +258,7 @@ static int print_message(const struct args *a, const unsigned char *buf,
 	if (a->raw)
 		fwrite(buf, 1, len, stdout);
 	else {
-		slot_print_escaped(stdout, buf, len);
+		slot_print_escaped(stdout, buf, len, 0);
 		putchar('\n');
 	}
 	/* Each message as it arrives, also into a pipe. */
@@ -243,15 +268,18 @@ static int print_message(const struct args *a, const unsigned char *buf,
 static int do_watch(const struct args *a)
 {
 	unsigned char buf[BUF_LEN];
+	unsigned int channel;
 	struct slot_dev dev;
 	unsigned long seen;
 	const char *path;
 	int fd;
 
+	if (parse_channel(a, 1, &channel))
+		return SLOT_EXIT_USAGE;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
-	fd = slot_open_channel(prog, path, a->argv[1], O_RDONLY);
+	fd = slot_open_channel(&slotctl, path, channel, O_RDONLY);
 	if (fd < 0)
 		return SLOT_EXIT_FAILURE;
 	for (seen = 0; !a->count || seen < a->count; seen++) {
@@ -263,7 +291,7 @@ static int do_watch(const struct args *a)
 			return SLOT_EXIT_FAILURE;
 		}
 		if (print_message(a, buf, (size_t)n))
-			break;	/* close_stdout() reports it */
+			break;	/* slot_close_stdout(prog) reports it */
 	}
 	close(fd);
 	return SLOT_EXIT_OK;
@@ -464,8 +492,9 @@ static int do_stat(const struct args *a)
 static int control(unsigned long request, unsigned int minor,
 		   const char *object, const char *action)
 {
+	struct slot_failure f = { .step = SLOT_STEP_CONTROL_OPEN };
 	char node[256];
-	int fd, ret, err;
+	int fd, ret;
 
 	if (need_module())
 		return -1;
@@ -473,23 +502,19 @@ static int control(unsigned long request, unsigned int minor,
 		report(SLOT_CONTROL_NAME, "no control device");
 		return -1;
 	}
+	f.path = node;
 	fd = open(node, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		slot_error(prog, node, "cannot open", errno);
+		f.err = errno;
+		slot_fail(&slotctl, node, "cannot open", &f);
 		return -1;
 	}
 	ret = slot_control(fd, request, minor);
-	err = errno;
+	f.step = SLOT_STEP_CONTROL;
+	f.err = errno;
 	close(fd);
-	if (!object)
-		object = node;
-	if (ret < 0) {
-		/* Privilege is about who asks, not what: no action named. */
-		if (err == EPERM)
-			report(object, "%s", strerror(err));
-		else
-			slot_error(prog, object, action, err);
-	}
+	if (ret < 0)
+		slot_fail(&slotctl, object ? object : node, action, &f);
 	return ret;
 }
 
@@ -533,25 +558,16 @@ static int do_add(const struct args *a)
 	return SLOT_EXIT_OK;
 }
 
-static int do_remove(const struct args *a)
-{
-	unsigned int minor;
-	char object[32];
-	int ret;
-
-	ret = parse_minor(a, &minor);
-	if (ret)
-		return ret;
-	minor_name(minor, object, sizeof(object));
-	if (control(MSG_SLOT_CTL_REMOVE, minor, object, "cannot remove") < 0)
-		return SLOT_EXIT_FAILURE;
-	return SLOT_EXIT_OK;
-}
-
-static int do_clear(const struct args *a)
+/*
+ * Sends @request for the slot operand SLOT names (a minor, a name, a
+ * path: what add printed works), reporting as "slotN: @action".
+ */
+static int control_slot(const struct args *a, unsigned long request,
+			const char *action)
 {
 	const char *slot = a->argv[0];
 	unsigned int minor;
+	char object[32];
 
 	if (need_module())
 		return SLOT_EXIT_FAILURE;
@@ -559,9 +575,20 @@ static int do_clear(const struct args *a)
 		lookup_error(slot, errno);
 		return SLOT_EXIT_FAILURE;
 	}
-	if (control(MSG_SLOT_CTL_CLEAR, minor, slot, "cannot clear") < 0)
+	minor_name(minor, object, sizeof(object));
+	if (control(request, minor, object, action) < 0)
 		return SLOT_EXIT_FAILURE;
 	return SLOT_EXIT_OK;
+}
+
+static int do_remove(const struct args *a)
+{
+	return control_slot(a, MSG_SLOT_CTL_REMOVE, "cannot remove");
+}
+
+static int do_clear(const struct args *a)
+{
+	return control_slot(a, MSG_SLOT_CTL_CLEAR, "cannot clear");
 }
 
 /* --- the verbs ------------------------------------------------------- */
@@ -645,12 +672,13 @@ static const struct verb verbs[] = {
 	},
 	{
 		.name = "remove",
-		.synopsis = "remove MINOR",
+		.synopsis = "remove SLOT",
 		.summary = "remove a slot device and its messages",
 		.help =
-			"Remove the device of slot MINOR and free its messages; refused while\n"
-			"any file has the slot open. Needs CAP_SYS_ADMIN.\n\n"
-			"Options:\n" HELP_OPTION,
+			"Remove the device of SLOT and free its messages; refused while any\n"
+			"file has the slot open. The name add prints works:\n"
+			"slotctl remove \"$(slotctl add)\". Needs CAP_SYS_ADMIN.\n\n"
+			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
 		.min_args = 1, .max_args = 1,
 		.run = do_remove,
 	},
@@ -685,7 +713,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -h, --help      show this help\n"
 		"  -V, --version   show the versions of %s and of the loaded module\n\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error (an unknown command or\n"
+		"option, a wrong number of arguments, an argument not of its form).\n"
 		"'%s COMMAND --help' shows a command's help; see also %s(1).\n",
 		prog, prog, prog);
 }
@@ -763,27 +792,6 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 	return v->run(&a);
 }
 
-/*
- * Like gnulib's close_stdout(): output that cannot be written is an error
- * (slotctl stat >/dev/full), a stdout closed before anything was written
- * is not.
- */
-static int close_stdout(void)
-{
-	bool pending = __fpending(stdout) > 0;
-	bool failed = ferror(stdout);
-
-	errno = 0;
-	if (fclose(stdout) && (pending || errno != EBADF))
-		failed = true;
-	if (failed) {
-		fprintf(stderr, "%s: standard output: cannot write: %s\n", prog,
-			strerror(errno ? errno : EIO));
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -799,10 +807,10 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return close_stdout() ? SLOT_EXIT_FAILURE : SLOT_EXIT_OK;
+			return slot_close_stdout(prog) ? SLOT_EXIT_FAILURE : SLOT_EXIT_OK;
 		case 'V':
 			status = version();
-			return close_stdout() ? SLOT_EXIT_FAILURE : status;
+			return slot_close_stdout(prog) ? SLOT_EXIT_FAILURE : status;
 		default:
 			return option_error(NULL, argv);
 		}
@@ -817,7 +825,7 @@ int main(int argc, char **argv)
 	if (i == NVERBS)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
 	status = run_verb(&verbs[i], argc - optind, argv + optind);
-	if (close_stdout() && status == SLOT_EXIT_OK)
+	if (slot_close_stdout(prog) && status == SLOT_EXIT_OK)
 		status = SLOT_EXIT_FAILURE;
 	return status;
 }
