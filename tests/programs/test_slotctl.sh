@@ -45,6 +45,9 @@ stat_json_matches_sysfs
 stat_one_slot_by_path_name_and_minor
 stat_by_nobody
 stat_to_full_stdout_fails
+stat_output_selects_columns
+stat_noheadings_drops_the_header
+stat_raw_one_space_no_alignment
 add_prints_name_and_creates_node
 add_without_minor_takes_lowest_free
 add_existing_fails_file_exists
@@ -61,6 +64,10 @@ control_commands_as_nobody_fail
 watch_prints_current_then_new_messages_escaped
 watch_ignores_other_channels
 watch_raw_prints_exact_bytes
+watch_null_ends_each_message_with_nul
+watch_shows_utf8_as_text
+watch_options_after_operands
+watch_count_rejects_negatives_and_blanks
 watch_usage_errors_exit_2
 module_not_loaded_clear_error
 "
@@ -85,7 +92,9 @@ t_help_on_stdout_exit_0() {
 
 t_every_command_help_has_synopsis_line() {
 	for line in "send SLOT CHANNEL MESSAGE" "recv SLOT CHANNEL" \
-		"stat [-J|--json] [SLOT]" "add [MINOR]" "remove SLOT" "clear SLOT"; do
+		"watch [-r|--raw] [-0|--null] [-n|--count N] SLOT CHANNEL" \
+		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]" \
+		"add [MINOR]" "remove SLOT" "clear SLOT"; do
 		cmd=${line%% *}
 		for opt in --help -h; do
 			run "$SLOTCTL" "$cmd" $opt
@@ -332,6 +341,52 @@ t_stat_to_full_stdout_fails() {
 	expect_failure "No space left on device"
 }
 
+t_stat_output_selects_columns() {
+	fresh 211 || return 1
+	run "$SLOTCTL" send 211 1 "12345"
+	run "$SLOTCTL" stat -o name,CHANNELS,maj:min,Bytes slot211
+	expect_success || return 1
+	expect_text "NAME    CHANNELS MAJ:MIN BYTES" "slot211        1 $MAJOR:211     5" || return 1
+	run "$SLOTCTL" stat 211 --output open,name
+	expect_success && expect_text "OPEN NAME" "   0 slot211" || return 1
+	run "$SLOTCTL" stat --json -o name,maj:min 211
+	expect_success || return 1
+	expect_text '{"slots": [' "  {\"name\": \"slot211\", \"major\": $MAJOR, \"minor\": 211}" ']}' || return 1
+	for args in "stat -o bogus" "stat -o name,,bytes" "stat -o name," "stat -o" "stat --json --raw"; do
+		run "$SLOTCTL" $args
+		expect_usage || { diag "slotctl $args"; return 1; }
+	done
+}
+
+t_stat_noheadings_drops_the_header() {
+	run "$SLOTCTL" stat
+	expect_success || return 1
+	tail -n +2 "$out" | tr -s ' ' >"$tmp/want"
+	for opt in -n --noheadings; do
+		run "$SLOTCTL" stat $opt
+		expect_success || return 1
+		tr -s ' ' <"$out" >"$tmp/got"
+		cmp -s "$tmp/got" "$tmp/want" || { show "stat $opt" "$out"; return 1; }
+		# Aligned without the header: the first column no wider than needed.
+		! grep -q '^NAME' "$out" || bad "a header with $opt" || return 1
+	done
+	run "$SLOTCTL" stat -n -o name slot0
+	expect_success && expect_text slot0
+}
+
+t_stat_raw_one_space_no_alignment() {
+	fresh 210 || return 1
+	run "$SLOTCTL" send 210 1 "some bytes to show a wider column"
+	for opt in -r --raw; do
+		run "$SLOTCTL" stat $opt
+		expect_success || return 1
+		expected_stat table >"$tmp/want"
+		expect_stdout "$tmp/want" || return 1
+	done
+	run "$SLOTCTL" stat -rn -o maj:min,name 210
+	expect_success && expect_text "$MAJOR:210 slot210"
+}
+
 t_add_prints_name_and_creates_node() {
 	nodevice 215 || return 1
 	run "$SLOTCTL" add 215
@@ -572,9 +627,54 @@ t_watch_raw_prints_exact_bytes() {
 		{ show "watch --raw printed" "$tmp/watch"; return 1; }
 }
 
+t_watch_null_ends_each_message_with_nul() {
+	ch=$(new_channel)
+	printf 'line one\nline two' >"$tmp/first"
+	"$SLOTCTL" send slot0 "$ch" - <"$tmp/first" || return 1
+	watch_bg -0 -n 2 slot0 "$ch"
+	sleep 1
+	"$SLOTCTL" send slot0 "$ch" "second" || return 1
+	watch_wait || return 1
+	printf 'line one\nline two\000second\000' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch -0 printed" "$tmp/watch"; return 1; }
+}
+
+# UTF-8 text as it is; a C1 control, a bidirectional override and bytes
+# that are not UTF-8 escaped.
+t_watch_shows_utf8_as_text() {
+	ch=$(new_channel)
+	printf 'h\303\251llo \342\234\223 \346\227\245\302\205\342\200\256\377' >"$tmp/msg"
+	"$SLOTCTL" send slot0 "$ch" - <"$tmp/msg" || return 1
+	watch_bg -n 1 slot0 "$ch"
+	watch_wait || return 1
+	printf 'h\303\251llo \342\234\223 \346\227\245%s\n' '\xc2\x85\xe2\x80\xae\xff' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch printed" "$tmp/watch"; show "wanted" "$tmp/want"; return 1; }
+}
+
+t_watch_options_after_operands() {
+	ch=$(new_channel)
+	"$SLOTCTL" send slot0 "$ch" "after" || return 1
+	watch_bg slot0 "$ch" -n 1 --raw
+	watch_wait || return 1
+	printf 'after' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch printed" "$tmp/watch"; cat "$tmp/watch.err"; return 1; }
+}
+
+t_watch_count_rejects_negatives_and_blanks() {
+	for n in -1 " 3" "3 " "" " -3" 3x 0 "+3" 18446744073709551616; do
+		run "$SLOTCTL" watch -n "$n" slot0 1
+		expect_usage || { diag "watch -n '$n'"; return 1; }
+		run "$SLOTCTL" watch "--count=$n" slot0 1
+		expect_usage || { diag "watch --count='$n'"; return 1; }
+	done
+}
+
 t_watch_usage_errors_exit_2() {
 	for args in "watch" "watch slot0" "watch -n 0 slot0 1" "watch --count x slot0 1" \
-		"watch --json slot0 1" "stat --raw"; do
+		"watch --json slot0 1" "watch slot0 1 -n" "watch --noheadings slot0 1"; do
 		# shellcheck disable=SC2086 # split on purpose
 		run "$SLOTCTL" $args
 		expect_usage || { diag "slotctl $args"; return 1; }
