@@ -665,9 +665,9 @@ t_watch_options_after_operands() {
 
 t_watch_count_rejects_negatives_and_blanks() {
 	for n in -1 " 3" "3 " "" " -3" 3x 0 "+3" 18446744073709551616; do
-		run "$SLOTCTL" watch -n "$n" slot0 1
+		run_bounded "$SLOTCTL" watch -n "$n" slot0 1
 		expect_usage || { diag "watch -n '$n'"; return 1; }
-		run "$SLOTCTL" watch "--count=$n" slot0 1
+		run_bounded "$SLOTCTL" watch "--count=$n" slot0 1
 		expect_usage || { diag "watch --count='$n'"; return 1; }
 	done
 }
