@@ -5,6 +5,8 @@
 # the tree.
 #
 #   make [KDIR=/lib/modules/<release>/build]   build everything
+#   make programs                              message_sender and message_reader (no kernel
+#                                              headers, no libudev needed), slotctl if libudev is there
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
 #   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
@@ -38,9 +40,8 @@ ifeq ($(origin KDIR),undefined)
     KDIR := /lib/modules/$(KRELEASE)/build
   else
     KDIR := $(lastword $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V))
-    ifeq ($(KDIR),)
-      $(warning no kernel headers for $(KRELEASE): install linux-headers-$(KRELEASE))
-    else
+    # None at all: `make module` says so; `make programs` needs none.
+    ifneq ($(KDIR),)
       KDIR_NOTE := no headers for the running kernel $(KRELEASE) (install linux-headers-$(KRELEASE) to build for it);
     endif
   endif
@@ -57,9 +58,12 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra
 CPPFLAGS += -D_GNU_SOURCE -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
 
-PROGRAMS := message_sender message_reader slotctl
-LIB_OBJS := utils/slot.o utils/udev.o
+# The classic programs need only libc and include/uapi; slotctl also libudev.
+CLASSIC := message_sender message_reader
+PROGRAMS := $(CLASSIC) slotctl
+LIB_OBJS := utils/slot.o utils/classic.o
 LIB := utils/libslot.a
+UDEV_LIB := utils/libslot-udev.a
 
 .PHONY: all module programs clean check check-rt check-debug demo lint docs bench \
 	sign load unload
@@ -73,7 +77,18 @@ module:
 	@# A copy make sign signed since the last build stays as it is.
 	@[ message_slot.ko -nt driver/message_slot.ko ] || cp driver/message_slot.ko message_slot.ko
 
-programs: $(PROGRAMS)
+# Whether libudev's header and library are there, as slotctl needs them.
+have_libudev = printf '\043include <libudev.h>\nint main(void) { return !udev_new(); }\n' | \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -x c -o /dev/null - -ludev >/dev/null 2>&1
+
+# Without libudev the classic programs are still built, and slotctl is
+# skipped with the package to install: they do not need it.
+programs: $(CLASSIC)
+	@if $(have_libudev); then \
+		$(MAKE) --no-print-directory slotctl; \
+	else \
+		echo "message_slot: slotctl not built: it needs libudev (apt-get install libudev-dev)" >&2; \
+	fi
 
 # Signing, for kernels that load only signed modules (Secure Boot,
 # module.sig_enforce=1): the kernel's sign-file with sha256, the key and
@@ -100,16 +115,20 @@ unload:
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(UDEV_LIB): utils/udev.o
+	$(AR) rcs $@ $^
+
 utils/%.o: utils/%.c utils/slot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 utils/udev.o utils/slotctl.o: utils/udev.h
 
-# slotctl finds slot devices through libudev (libudev-dev to build).
-slotctl: LDLIBS += -ludev
-
-$(PROGRAMS): %: utils/%.o $(LIB)
+$(CLASSIC): %: utils/%.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# slotctl finds slot devices through libudev (libudev-dev to build).
+slotctl: utils/slotctl.o $(UDEV_LIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ludev
 
 check:
 	scripts/check
@@ -142,7 +161,7 @@ bench:
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
-	rm -f message_slot.ko $(PROGRAMS) $(LIB) utils/*.o
+	rm -f message_slot.ko $(PROGRAMS) $(LIB) $(UDEV_LIB) utils/*.o
 	rm -rf build
 	-$(MAKE) -C tests clean 2>/dev/null
 
@@ -226,9 +245,10 @@ uninstall-module:
 	$(depmod_sh)
 	@$(call prune,$(MODULEDIR))
 
+# slotctl too when it was built (programs says when it is not).
 install-programs: programs
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(CLASSIC) $(wildcard slotctl) $(DESTDIR)$(BINDIR)/
 	install -D -m 0644 include/uapi/linux/message_slot.h $(DESTDIR)$(INCLUDEDIR)/linux/message_slot.h
 	@for f in $(MANPAGES); do \
 		d=$(DESTDIR)$(MANDIR)/man$${f##*.}; \

@@ -6,7 +6,12 @@
  * message_sender and message_reader, the slot devices come from libudev.
  *
  * Data goes to stdout, diagnostics to stderr as "slotctl: OBJECT: reason".
- * Exit status: 0 success, 1 failure, 2 usage error.
+ * Exit status: 0 success, 1 failure, 2 usage error. A usage error is
+ * anything wrong with the command line itself, whatever the verb: an
+ * unknown command or option, a wrong number of operands, an operand or
+ * option argument not of its form (a CHANNEL or MINOR that is not a
+ * number, a count that is not a positive one, an unknown column). What
+ * the system refuses (no such slot, channel 0, minor 256) is a failure.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +19,10 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "slot.h"
@@ -27,6 +33,7 @@
 #endif
 
 static const char prog[] = "slotctl";
+static const struct slot_prog slotctl = { .name = prog };
 
 struct verb;
 
@@ -35,7 +42,32 @@ enum {
 	OPT_JSON = 1 << 0,	/* -J, --json */
 	OPT_RAW = 1 << 1,	/* -r, --raw */
 	OPT_COUNT = 1 << 2,	/* -n, --count N */
+	OPT_NULL = 1 << 3,	/* -0, --null */
+	OPT_OUTPUT = 1 << 4,	/* -o, --output LIST */
+	OPT_NOHEADINGS = 1 << 5, /* -n, --noheadings */
 };
+
+/*
+ * Every option, for the verbs that take it. Two verbs may give one letter
+ * two meanings (-n: watch's count, stat's noheadings, as in lsblk), never
+ * one verb.
+ */
+static const struct verb_option {
+	unsigned int flag;
+	struct option opt;
+} options[] = {
+	{ OPT_JSON, { "json", no_argument, NULL, 'J' } },
+	{ OPT_RAW, { "raw", no_argument, NULL, 'r' } },
+	{ OPT_COUNT, { "count", required_argument, NULL, 'n' } },
+	{ OPT_NULL, { "null", no_argument, NULL, '0' } },
+	{ OPT_OUTPUT, { "output", required_argument, NULL, 'o' } },
+	{ OPT_NOHEADINGS, { "noheadings", no_argument, NULL, 'n' } },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The most columns -o takes (a column may be named twice). */
+#define MAX_OUTPUT 32
 
 /* A parsed command line, as the handlers see it. */
 struct args {
@@ -44,7 +76,11 @@ struct args {
 	char **argv;
 	bool json;
 	bool raw;
-	unsigned long count;	/* 0: no limit */
+	bool null;
+	bool noheadings;
+	unsigned long long count;	/* 0: no limit */
+	size_t ncols;			/* -o: 0 for every column */
+	unsigned char cols[MAX_OUTPUT];	/* -o: indices into columns[] */
 };
 
 /*
@@ -101,12 +137,30 @@ static int usage_error(const struct verb *v, const char *fmt, ...)
 	return SLOT_EXIT_USAGE;
 }
 
-/* Reports the option getopt_long() has just refused. Returns 2. */
-static int option_error(const struct verb *v, char **argv)
+/*
+ * Reports the option getopt_long() has just refused (@c is '?' or, for a
+ * missing argument, ':'). Returns 2.
+ */
+static int option_error(const struct verb *v, int c, char **argv)
 {
+	if (c == ':' && optopt)
+		return usage_error(v, "option requires an argument -- '%c'", optopt);
+	if (c == ':')
+		return usage_error(v, "option '%s' requires an argument",
+				   argv[optind - 1]);
 	if (optopt)
 		return usage_error(v, "invalid option -- '%c'", optopt);
 	return usage_error(v, "unrecognized option '%s'", argv[optind - 1]);
+}
+
+/* Parses operand @i as a CHANNEL; a usage error if it is not one. */
+static int parse_channel(const struct args *a, int i, unsigned int *channel)
+{
+	if (slot_parse_channel(a->argv[i], channel))
+		return usage_error(a->verb,
+				   "invalid channel '%s': a number, decimal or 0x-hexadecimal, at most 4294967295",
+				   a->argv[i]);
+	return 0;
 }
 
 /*
@@ -191,10 +245,15 @@ static int do_send(const struct args *a)
 	/* One byte more than fits, so that the driver says "too long". */
 	char buf[BUF_LEN + 1];
 	const char *msg = a->argv[2];
+	unsigned int channel;
 	struct slot_dev dev;
 	const char *path;
 	size_t len;
+	int ret;
 
+	ret = parse_channel(a, 1, &channel);
+	if (ret)
+		return ret;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
@@ -210,30 +269,40 @@ static int do_send(const struct args *a)
 	} else {
 		len = strlen(msg);
 	}
-	return slot_send(prog, path, a->argv[1], msg, len);
+	return slot_send(&slotctl, path, channel, msg, len);
 }
 
 static int do_recv(const struct args *a)
 {
+	unsigned int channel;
 	struct slot_dev dev;
 	const char *path;
+	int ret;
 
+	ret = parse_channel(a, 1, &channel);
+	if (ret)
+		return ret;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
-	return slot_recv(prog, path, a->argv[1]);
+	return slot_recv(&slotctl, path, channel);
 }
 
 /* --- watch --------------------------------------------------------- */
 
-/* Prints one message: its bytes (--raw), or escaped on a line of its own. */
+/*
+ * Prints one message: its bytes (--raw), followed by a NUL (--null), or
+ * as text on a line of its own, other bytes escaped.
+ */
 static int print_message(const struct args *a, const unsigned char *buf,
 			 size_t len)
 {
-	if (a->raw)
+	if (a->raw || a->null) {
 		fwrite(buf, 1, len, stdout);
-	else {
-		slot_print_escaped(stdout, buf, len);
+		if (a->null)
+			putchar('\0');
+	} else {
+		slot_print_escaped(stdout, buf, len, SLOT_ESCAPE_UTF8);
 		putchar('\n');
 	}
 	/* Each message as it arrives, also into a pipe. */
@@ -243,15 +312,18 @@ static int print_message(const struct args *a, const unsigned char *buf,
 static int do_watch(const struct args *a)
 {
 	unsigned char buf[BUF_LEN];
+	unsigned long long seen;
+	unsigned int channel;
 	struct slot_dev dev;
-	unsigned long seen;
 	const char *path;
 	int fd;
 
+	if (parse_channel(a, 1, &channel))
+		return SLOT_EXIT_USAGE;
 	path = slot_path(a->argv[0], &dev);
 	if (!path)
 		return SLOT_EXIT_FAILURE;
-	fd = slot_open_channel(prog, path, a->argv[1], O_RDONLY);
+	fd = slot_open_channel(&slotctl, path, channel, O_RDONLY);
 	if (fd < 0)
 		return SLOT_EXIT_FAILURE;
 	for (seen = 0; !a->count || seen < a->count; seen++) {
@@ -324,34 +396,76 @@ static void cell_text(const struct column *c, const struct slot_dev *d,
 	}
 }
 
-static void print_table(const struct slot_dev *devs, size_t count)
+/* The column of the @i-th cell of a row: -o's list, or every column. */
+static const struct column *nth_column(const struct args *a, size_t i)
 {
-	size_t width[NCOLUMNS], i, j;
+	return &columns[a->ncols ? a->cols[i] : i];
+}
+
+static size_t ncells(const struct args *a)
+{
+	return a->ncols ? a->ncols : NCOLUMNS;
+}
+
+/*
+ * --raw: cells separated by one space, not aligned, with the space, the
+ * backslash and anything unprintable as \xHH, as lsblk --raw does.
+ */
+static void print_raw(const struct args *a, const struct slot_dev *devs,
+		      size_t count)
+{
+	size_t i, j;
 	char cell[512];
 
-	for (j = 0; j < NCOLUMNS; j++) {
-		width[j] = strlen(columns[j].header);
+	for (i = a->noheadings; i <= count; i++) {
+		for (j = 0; j < ncells(a); j++) {
+			const struct column *c = nth_column(a, j);
+			const char *text = cell;
+
+			if (i == 0)
+				text = c->header;
+			else
+				cell_text(c, &devs[i - 1], cell, sizeof(cell));
+			if (j)
+				putchar(' ');
+			slot_print_escaped(stdout, (const unsigned char *)text,
+					   strlen(text), SLOT_ESCAPE_SPACE);
+		}
+		putchar('\n');
+	}
+}
+
+static void print_table(const struct args *a, const struct slot_dev *devs,
+			size_t count)
+{
+	size_t width[MAX_OUTPUT > NCOLUMNS ? MAX_OUTPUT : NCOLUMNS], i, j;
+	size_t n = ncells(a);
+	char cell[512];
+
+	for (j = 0; j < n; j++) {
+		width[j] = a->noheadings ? 0 : strlen(nth_column(a, j)->header);
 		for (i = 0; i < count; i++) {
-			cell_text(&columns[j], &devs[i], cell, sizeof(cell));
+			cell_text(nth_column(a, j), &devs[i], cell, sizeof(cell));
 			if (strlen(cell) > width[j])
 				width[j] = strlen(cell);
 		}
 	}
-	/* Row -1 is the header. No trailing blanks: the last cell is not padded. */
-	for (i = 0; i <= count; i++) {
-		for (j = 0; j < NCOLUMNS; j++) {
+	/* Row 0 is the header. No trailing blanks: the last cell is not padded. */
+	for (i = a->noheadings; i <= count; i++) {
+		for (j = 0; j < n; j++) {
+			const struct column *c = nth_column(a, j);
 			const char *text = cell;
 			int w = (int)width[j];
 
 			if (i == 0)
-				text = columns[j].header;
+				text = c->header;
 			else
-				cell_text(&columns[j], &devs[i - 1], cell, sizeof(cell));
+				cell_text(c, &devs[i - 1], cell, sizeof(cell));
 			if (j)
 				putchar(' ');
-			if (columns[j].right)
+			if (c->right)
 				printf("%*s", w, text);
-			else if (j + 1 < NCOLUMNS)
+			else if (j + 1 < n)
 				printf("%-*s", w, text);
 			else
 				fputs(text, stdout);
@@ -411,17 +525,18 @@ static void cell_json(const struct column *c, const struct slot_dev *d)
 }
 
 /* {"slots": [ one object per line ]}: valid JSON that greps well. */
-static void print_json(const struct slot_dev *devs, size_t count)
+static void print_json(const struct args *a, const struct slot_dev *devs,
+		       size_t count)
 {
 	size_t i, j;
 
 	fputs("{\"slots\": [", stdout);
 	for (i = 0; i < count; i++) {
 		fputs(i ? ",\n  {" : "\n  {", stdout);
-		for (j = 0; j < NCOLUMNS; j++) {
+		for (j = 0; j < ncells(a); j++) {
 			if (j)
 				fputs(", ", stdout);
-			cell_json(&columns[j], &devs[i]);
+			cell_json(nth_column(a, j), &devs[i]);
 		}
 		putchar('}');
 	}
@@ -446,9 +561,11 @@ static int do_stat(const struct args *a)
 		}
 	}
 	if (a->json)
-		print_json(devs, count);
+		print_json(a, devs, count);
+	else if (a->raw)
+		print_raw(a, devs, count);
 	else
-		print_table(devs, count);
+		print_table(a, devs, count);
 	if (devs != &one)
 		free(devs);
 	return SLOT_EXIT_OK;
@@ -464,8 +581,9 @@ static int do_stat(const struct args *a)
 static int control(unsigned long request, unsigned int minor,
 		   const char *object, const char *action)
 {
+	struct slot_failure f = { .step = SLOT_STEP_CONTROL_OPEN };
 	char node[256];
-	int fd, ret, err;
+	int fd, ret;
 
 	if (need_module())
 		return -1;
@@ -473,23 +591,19 @@ static int control(unsigned long request, unsigned int minor,
 		report(SLOT_CONTROL_NAME, "no control device");
 		return -1;
 	}
+	f.path = node;
 	fd = open(node, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		slot_error(prog, node, "cannot open", errno);
+		f.err = errno;
+		slot_fail(&slotctl, node, "cannot open", &f);
 		return -1;
 	}
 	ret = slot_control(fd, request, minor);
-	err = errno;
+	f.step = SLOT_STEP_CONTROL;
+	f.err = errno;
 	close(fd);
-	if (!object)
-		object = node;
-	if (ret < 0) {
-		/* Privilege is about who asks, not what: no action named. */
-		if (err == EPERM)
-			report(object, "%s", strerror(err));
-		else
-			slot_error(prog, object, action, err);
-	}
+	if (ret < 0)
+		slot_fail(&slotctl, object ? object : node, action, &f);
 	return ret;
 }
 
@@ -533,25 +647,16 @@ static int do_add(const struct args *a)
 	return SLOT_EXIT_OK;
 }
 
-static int do_remove(const struct args *a)
-{
-	unsigned int minor;
-	char object[32];
-	int ret;
-
-	ret = parse_minor(a, &minor);
-	if (ret)
-		return ret;
-	minor_name(minor, object, sizeof(object));
-	if (control(MSG_SLOT_CTL_REMOVE, minor, object, "cannot remove") < 0)
-		return SLOT_EXIT_FAILURE;
-	return SLOT_EXIT_OK;
-}
-
-static int do_clear(const struct args *a)
+/*
+ * Sends @request for the slot operand SLOT names (a minor, a name, a
+ * path: what add printed works), reporting as "slotN: @action".
+ */
+static int control_slot(const struct args *a, unsigned long request,
+			const char *action)
 {
 	const char *slot = a->argv[0];
 	unsigned int minor;
+	char object[32];
 
 	if (need_module())
 		return SLOT_EXIT_FAILURE;
@@ -559,9 +664,20 @@ static int do_clear(const struct args *a)
 		lookup_error(slot, errno);
 		return SLOT_EXIT_FAILURE;
 	}
-	if (control(MSG_SLOT_CTL_CLEAR, minor, slot, "cannot clear") < 0)
+	minor_name(minor, object, sizeof(object));
+	if (control(request, minor, object, action) < 0)
 		return SLOT_EXIT_FAILURE;
 	return SLOT_EXIT_OK;
+}
+
+static int do_remove(const struct args *a)
+{
+	return control_slot(a, MSG_SLOT_CTL_REMOVE, "cannot remove");
+}
+
+static int do_clear(const struct args *a)
+{
+	return control_slot(a, MSG_SLOT_CTL_CLEAR, "cannot clear");
 }
 
 /* --- the verbs ------------------------------------------------------- */
@@ -596,29 +712,31 @@ static const struct verb verbs[] = {
 			"Print the last message of channel CHANNEL of SLOT: exactly its bytes,\n"
 			"no newline, as message_reader(1) does. The message stays.\n\n"
 			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
-		.min_args = 2, .max_args = 2, .options_first = true,
+		.min_args = 2, .max_args = 2,
 		.run = do_recv,
 	},
 	{
 		.name = "watch",
-		.synopsis = "watch [-r|--raw] [-n|--count N] SLOT CHANNEL",
+		.synopsis = "watch [-r|--raw] [-0|--null] [-n|--count N] SLOT CHANNEL",
 		.summary = "print each new message of a channel as it arrives",
 		.help =
 			"Wait on channel CHANNEL of SLOT with poll(2) and print every message\n"
 			"written to it from now on, starting with the message it holds if any:\n"
-			"one per line, printable ASCII as it is and other bytes (and the\n"
-			"backslash) as \\xHH. A message replaced before it could be read is\n"
-			"skipped: only the latest counts, as for any reader.\n\n"
+			"one per line, text (printable ASCII and UTF-8) as it is and other bytes\n"
+			"(and the backslash) as \\xHH. A message replaced before it could be\n"
+			"read is skipped: only the latest counts, as for any reader.\n\n"
 			SLOT_FORMS "\nOptions:\n"
 			"  -r, --raw       print the exact bytes, with nothing added\n"
-			"  -n, --count N   stop after N messages\n" HELP_OPTION,
-		.min_args = 2, .max_args = 2, .options_first = true,
-		.opts = OPT_RAW | OPT_COUNT,
+			"  -0, --null      the exact bytes, each message followed by a NUL byte\n"
+			"  -n, --count N   stop after N messages (N >= 1)\n"
+			"  -h, --help      show this help\n",
+		.min_args = 2, .max_args = 2,
+		.opts = OPT_RAW | OPT_NULL | OPT_COUNT,
 		.run = do_watch,
 	},
 	{
 		.name = "stat",
-		.synopsis = "stat [-J|--json] [SLOT]",
+		.synopsis = "stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]",
 		.summary = "show slot devices and their counters",
 		.help =
 			"Show every slot device, sorted by minor, or only SLOT's: one row each\n"
@@ -627,8 +745,15 @@ static const struct verb verbs[] = {
 			"\"channels\": ..., \"bytes\": ..., \"writes\": ..., \"reads\": ...,\n"
 			"\"open_files\": ...}, ...]}\n\n"
 			SLOT_FORMS "\nOptions:\n"
-			"  -J, --json   print JSON\n" HELP_OPTION,
-		.min_args = 0, .max_args = 1, .opts = OPT_JSON,
+			"  -J, --json          print JSON\n"
+			"  -r, --raw           one space between cells, no alignment; spaces\n"
+			"                      and unprintable bytes as \\xHH\n"
+			"  -n, --noheadings    no header line (the table and --raw)\n"
+			"  -o, --output LIST   only these columns, in this order: names from\n"
+			"                      the list below, comma-separated, any case\n"
+			"  -h, --help          show this help\n",
+		.min_args = 0, .max_args = 1,
+		.opts = OPT_JSON | OPT_RAW | OPT_NOHEADINGS | OPT_OUTPUT,
 		.run = do_stat,
 	},
 	{
@@ -645,12 +770,13 @@ static const struct verb verbs[] = {
 	},
 	{
 		.name = "remove",
-		.synopsis = "remove MINOR",
+		.synopsis = "remove SLOT",
 		.summary = "remove a slot device and its messages",
 		.help =
-			"Remove the device of slot MINOR and free its messages; refused while\n"
-			"any file has the slot open. Needs CAP_SYS_ADMIN.\n\n"
-			"Options:\n" HELP_OPTION,
+			"Remove the device of SLOT and free its messages; refused while any\n"
+			"file has the slot open. The name add prints works:\n"
+			"slotctl remove \"$(slotctl add)\". Needs CAP_SYS_ADMIN.\n\n"
+			SLOT_FORMS "\nOptions:\n" HELP_OPTION,
 		.min_args = 1, .max_args = 1,
 		.run = do_remove,
 	},
@@ -685,7 +811,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -h, --help      show this help\n"
 		"  -V, --version   show the versions of %s and of the loaded module\n\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n"
+		"Exit status: 0 success, 1 failure, 2 usage error (an unknown command or\n"
+		"option, a wrong number of arguments, an argument not of its form).\n"
 		"'%s COMMAND --help' shows a command's help; see also %s(1).\n",
 		prog, prog, prog);
 }
@@ -695,7 +822,7 @@ static void verb_usage(const struct verb *v)
 	size_t j;
 
 	printf("Usage: %s %s\n\n%s", prog, v->synopsis, v->help);
-	if (!(v->opts & OPT_JSON))
+	if (!(v->opts & OPT_OUTPUT))
 		return;
 	printf("\nColumns:\n");
 	for (j = 0; j < NCOLUMNS; j++)
@@ -715,73 +842,108 @@ static int version(void)
 	return SLOT_EXIT_OK;
 }
 
-/* Parses a verb's options and operands (argv[0] is the verb), runs it. */
+/* Parses -o's LIST into @a: column names, comma-separated, any case. */
+static int parse_output(struct args *a, const char *list)
+{
+	const char *p = list;
+
+	a->ncols = 0;
+	for (;;) {
+		size_t len = strcspn(p, ","), j;
+
+		for (j = 0; j < NCOLUMNS; j++)
+			if (strlen(columns[j].header) == len &&
+			    !strncasecmp(p, columns[j].header, len))
+				break;
+		if (j == NCOLUMNS)
+			return usage_error(a->verb, "unknown column '%.*s' in '%s'",
+					   (int)len, p, list);
+		if (a->ncols == MAX_OUTPUT)
+			return usage_error(a->verb, "more than %d columns", MAX_OUTPUT);
+		a->cols[a->ncols++] = (unsigned char)j;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* Takes option @c (with @optarg) of verb @a->verb into @a. */
+static int take_option(struct args *a, int c)
+{
+	unsigned int flag = 0;
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].opt.val == c && a->verb->opts & options[i].flag)
+			flag = options[i].flag;
+	switch (flag) {
+	case OPT_JSON:
+		a->json = true;
+		break;
+	case OPT_RAW:
+		a->raw = true;
+		break;
+	case OPT_NULL:
+		a->null = true;
+		break;
+	case OPT_NOHEADINGS:
+		a->noheadings = true;
+		break;
+	case OPT_COUNT:
+		if (slot_parse_decimal(optarg, ULLONG_MAX, &a->count) || !a->count)
+			return usage_error(a->verb,
+					   "invalid count '%s': a whole number, 1 or more",
+					   optarg);
+		break;
+	case OPT_OUTPUT:
+		return parse_output(a, optarg);
+	}
+	return 0;
+}
+
+/*
+ * Parses a verb's options and operands (argv[0] is the verb), runs it.
+ * Options may come anywhere, except for verbs with @options_first.
+ */
 static int run_verb(const struct verb *v, int argc, char **argv)
 {
-	static const struct option opts[] = {
+	struct option longopts[NOPTIONS + 2] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "count", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
 	};
+	char optstring[2 * NOPTIONS + 4] = "+:h";
 	struct args a = { .verb = v };
-	char optstring[16];
-	int c, longindex = -1;
-	char *end;
+	size_t i, n = 1;
+	int c, ret;
 
-	snprintf(optstring, sizeof(optstring), "%sh%s%s%s",
-		 v->options_first ? "+" : "", v->opts & OPT_JSON ? "J" : "",
-		 v->opts & OPT_RAW ? "r" : "", v->opts & OPT_COUNT ? "n:" : "");
+	for (i = 0; i < NOPTIONS; i++) {
+		if (!(v->opts & options[i].flag))
+			continue;
+		longopts[n++] = options[i].opt;
+		c = options[i].opt.val;
+		snprintf(optstring + strlen(optstring), 3, "%c%s", c,
+			 options[i].opt.has_arg ? ":" : "");
+	}
 	optind = 0;	/* a fresh scan of a new argv */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, opts, &longindex)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring + !v->options_first,
+				longopts, NULL)) != -1) {
 		if (c == 'h') {
 			verb_usage(v);
 			return SLOT_EXIT_OK;
-		} else if (c == 'J' && v->opts & OPT_JSON) {
-			a.json = true;
-		} else if (c == 'r' && v->opts & OPT_RAW) {
-			a.raw = true;
-		} else if (c == 'n' && v->opts & OPT_COUNT) {
-			errno = 0;
-			a.count = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || !a.count)
-				return usage_error(v, "invalid count '%s'", optarg);
-		} else if (c != '?') {
-			/* A long option of another verb. */
-			return usage_error(v, "unrecognized option '--%s'",
-					   opts[longindex].name);
-		} else {
-			return option_error(v, argv);
 		}
+		if (c == '?' || c == ':')
+			return option_error(v, c, argv);
+		ret = take_option(&a, c);
+		if (ret)
+			return ret;
 	}
+	if (a.json && a.raw)
+		return usage_error(v, "--json and --raw are mutually exclusive");
 	a.argc = argc - optind;
 	a.argv = argv + optind;
 	if (a.argc < v->min_args || a.argc > v->max_args)
 		return usage_error(v, "wrong number of arguments");
 	return v->run(&a);
-}
-
-/*
- * Like gnulib's close_stdout(): output that cannot be written is an error
- * (slotctl stat >/dev/full), a stdout closed before anything was written
- * is not.
- */
-static int close_stdout(void)
-{
-	bool pending = __fpending(stdout) > 0;
-	bool failed = ferror(stdout);
-
-	errno = 0;
-	if (fclose(stdout) && (pending || errno != EBADF))
-		failed = true;
-	if (failed) {
-		fprintf(stderr, "%s: standard output: cannot write: %s\n", prog,
-			strerror(errno ? errno : EIO));
-		return -1;
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -799,12 +961,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return close_stdout() ? SLOT_EXIT_FAILURE : SLOT_EXIT_OK;
+			return slot_close_stdout(prog) ? SLOT_EXIT_FAILURE : SLOT_EXIT_OK;
 		case 'V':
 			status = version();
-			return close_stdout() ? SLOT_EXIT_FAILURE : status;
+			return slot_close_stdout(prog) ? SLOT_EXIT_FAILURE : status;
 		default:
-			return option_error(NULL, argv);
+			return option_error(NULL, c, argv);
 		}
 	}
 	if (optind == argc) {
@@ -817,7 +979,7 @@ int main(int argc, char **argv)
 	if (i == NVERBS)
 		return usage_error(NULL, "unknown command '%s'", argv[optind]);
 	status = run_verb(&verbs[i], argc - optind, argv + optind);
-	if (close_stdout() && status == SLOT_EXIT_OK)
+	if (slot_close_stdout(prog) && status == SLOT_EXIT_OK)
 		status = SLOT_EXIT_FAILURE;
 	return status;
 }

@@ -12,8 +12,9 @@
 
 #include <stddef.h>
 
-/* The module's name, its device class (subsystem) and its control node. */
-#define SLOT_MODULE		"message_slot"
+#include "slot.h"
+
+/* The module's device class (subsystem) and its control node. */
 #define SLOT_SUBSYSTEM		"message_slot"
 #define SLOT_CONTROL_SUBSYSTEM	"misc"
 #define SLOT_CONTROL_NAME	"message_slot_control"

@@ -65,6 +65,39 @@ result $st "module_build_refuses_a_32_bit_kernel" "$work/b32.log"
 (cd "$src" && make clean >/dev/null 2>&1 && make programs CFLAGS="-O2 -Wall -Wextra -Werror") >"$work/prog.log" 2>&1
 result $? "programs_build_with_wall_wextra_werror" "$work/prog.log"
 
+# make programs where neither libudev nor kernel headers are installed:
+# libudev.h is one that stops any compiler reading it (CPATH comes before
+# the system's directories), and, in a mount namespace where that is
+# allowed, /lib/modules and /usr/src are empty. message_sender and
+# message_reader must build, link only libc, and slotctl be skipped with
+# the package to install.
+poison=$work/no-libudev
+mkdir -p "$poison"
+echo '#error libudev is not installed here' >"$poison/libudev.h"
+plain() {
+	cd "$src" && make clean >/dev/null 2>&1 && CPATH=$poison make programs
+}
+if unshare -rm true 2>/dev/null; then
+	export -f plain
+	export src poison
+	unshare -rm bash -c 'mount -t tmpfs none /lib/modules && mount -t tmpfs none /usr/src && plain' >"$work/plain.log" 2>&1
+else
+	echo "# unshare -rm not permitted: kernel headers stay visible" >"$work/plain.log"
+	plain >>"$work/plain.log" 2>&1
+fi
+st=$?
+for f in message_sender message_reader; do
+	[ -x "$src/$f" ] || { echo "missing $f" >>"$work/plain.log"; st=1; }
+	if readelf -d "$src/$f" 2>&1 | grep NEEDED | grep -v 'libc\.so' >>"$work/plain.log"; then
+		echo "$f links more than libc" >>"$work/plain.log"
+		st=1
+	fi
+done
+[ ! -e "$src/slotctl" ] || { echo "slotctl built without libudev?" >>"$work/plain.log"; st=1; }
+grep -q "slotctl not built: it needs libudev (apt-get install libudev-dev)" "$work/plain.log" || st=1
+grep -qi "warning\|kernel headers" "$work/plain.log" && st=1
+result $st "make_programs_needs_no_libudev_nor_kernel_headers" "$work/plain.log"
+
 # scripts/kernels over a made-up /boot and /lib/modules, with an apt-get
 # that always fails: the lanes read its lines through a pipe, so when
 # installing a kernel fails it must print none, not a shorter list.

@@ -15,6 +15,27 @@ run_nobody() {
 	return 0
 }
 
+# run, but killed after 5 s (status 124): for a command that must fail at
+# once and would otherwise wait for ever, such as a watch taking a bad count.
+run_bounded() {
+	"$@" >"$out" 2>"$err" </dev/null &
+	bounded=$!
+	i=0
+	while kill -0 "$bounded" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$bounded" 2>/dev/null; then
+		kill "$bounded"
+		wait "$bounded"
+		rc=124
+		return 0
+	fi
+	wait "$bounded"
+	rc=$?
+	return 0
+}
+
 # bad WHY: says why the last run is wrong, shows it, and fails.
 bad() {
 	diag "$*"

@@ -46,6 +46,13 @@ sender_not_a_slot_fails
 reader_not_a_slot_fails
 sender_wrong_argc
 reader_wrong_argc
+sender_unknown_option_fails
+help_on_stdout_exit_0
+help_to_full_stdout_fails
+errors_keep_strerror_and_explain
+unprivileged_sender_on_root_node_eacces_hint
+mknod_0666_lets_anyone_send
+node_without_driver_enxio_explains
 "
 
 # --- helpers -----------------------------------------------------------
@@ -256,6 +263,88 @@ t_reader_wrong_argc() {
 	expect_failure || return 1
 	run "$READER" "$node" 1 extra
 	expect_failure
+}
+
+t_sender_unknown_option_fails() {
+	for prog in "$SENDER" "$READER"; do
+		run "$prog" --bogus "$node" 1
+		expect_failure "Invalid argument" || return 1
+		run "$prog" -x "$node" 1
+		expect_failure "Invalid argument" || return 1
+	done
+}
+
+t_help_on_stdout_exit_0() {
+	for opt in --help -h; do
+		run "$SENDER" $opt
+		expect_success || return 1
+		[ "$(head -n 1 "$out")" = "Usage: message_sender [-h|--help] PATH CHANNEL MESSAGE" ] ||
+			{ diag "message_sender $opt: no usage line"; explain; return 1; }
+		run "$READER" $opt
+		expect_success || return 1
+		[ "$(head -n 1 "$out")" = "Usage: message_reader [-h|--help] PATH CHANNEL" ] ||
+			{ diag "message_reader $opt: no usage line"; explain; return 1; }
+	done
+}
+
+t_help_to_full_stdout_fails() {
+	"$SENDER" --help >/dev/full 2>"$err"
+	rc=$?
+	: >"$out"
+	expect_failure "No space left on device"
+}
+
+# SPEC Part 1: strerror() stays in every line; the reason in words after it.
+t_errors_keep_strerror_and_explain() {
+	ch=$(new_channel)
+	run "$READER" "$node" "$ch"
+	expect_failure "Resource temporarily unavailable (no message on channel $ch yet)" || return 1
+	run "$SENDER" "$node" "$ch" ""
+	expect_failure "Message too long (the message is empty" || return 1
+	run "$SENDER" /dev/null 1 "hello"
+	expect_failure "Inappropriate ioctl for device (not a message slot)" || return 1
+	run "$READER" "$node" 0
+	expect_failure "Invalid argument (channel 0 is not a channel" || return 1
+	[ "$(wc -l <"$err")" -eq 1 ] || { diag "expected one line on stderr"; explain; return 1; }
+}
+
+# The README's seed line as root makes a 0644 node: others may read, not write.
+t_unprivileged_sender_on_root_node_eacces_hint() {
+	chmod 0755 "$nodedir" || return 1
+	rm -f "$nodedir/seed"
+	(umask 022 && mknod "$nodedir/seed" c "$MAJOR" "$MINOR") || return 1
+	su -s /bin/sh -c "'$SENDER' '$nodedir/seed' 1 hello" nobody >"$out" 2>"$err" </dev/null
+	rc=$?
+	expect_failure "Permission denied (use sudo" || return 1
+	expect_failure "mknod -m 0666"
+}
+
+t_mknod_0666_lets_anyone_send() {
+	chmod 0755 "$nodedir" || return 1
+	rm -f "$nodedir/open"
+	mknod -m 0666 "$nodedir/open" c "$MAJOR" "$MINOR" || return 1
+	ch=$(new_channel)
+	su -s /bin/sh -c "'$SENDER' '$nodedir/open' $ch 'from nobody'" nobody >"$out" 2>"$err" </dev/null
+	rc=$?
+	expect_success || return 1
+	printf 'from nobody' >"$tmp/want"
+	run "$READER" "$node" "$ch"
+	expect_success && expect_stdout "$tmp/want"
+}
+
+# A node whose major has no driver (as when the module is not loaded).
+t_node_without_driver_enxio_explains() {
+	free=
+	for m in 199 198 197 196 195; do
+		awk '/^Block/ { exit } $1 == m { found = 1 } END { exit !found }' m=$m /proc/devices ||
+			{ free=$m; break; }
+	done
+	[ -n "$free" ] || { diag "no unused character major in 195..199"; return 1; }
+	rm -f "$nodedir/nodriver"
+	mknod "$nodedir/nodriver" c "$free" 0 || return 1
+	run "$SENDER" "$nodedir/nodriver" 1 hello
+	expect_failure "No such device or address (module not loaded" || return 1
+	rm -f "$nodedir/nodriver"
 }
 
 # --- main ------------------------------------------------------------------

@@ -35,8 +35,8 @@ usage_errors_exit_2
 send_recv_same_bytes_as_classic_programs
 send_recv_by_path_name_and_minor
 send_from_stdin
-send_recv_errors_like_classic_programs
-bad_channel_fails_exit_1
+send_recv_errors_explained
+bad_channel_is_usage_error_exit_2
 unknown_slot_fails_exit_1
 stat_table_matches_sysfs
 stat_table_aligned_without_trailing_blanks
@@ -45,12 +45,17 @@ stat_json_matches_sysfs
 stat_one_slot_by_path_name_and_minor
 stat_by_nobody
 stat_to_full_stdout_fails
+stat_output_selects_columns
+stat_noheadings_drops_the_header
+stat_raw_one_space_no_alignment
 add_prints_name_and_creates_node
 add_without_minor_takes_lowest_free
 add_existing_fails_file_exists
 add_out_of_range_fails
 remove_busy_fails
 remove_without_device_fails
+remove_takes_the_name_add_printed
+remove_by_path
 remove_frees_messages
 clear_drops_messages_keeps_channels_and_counts
 clear_by_path_name_and_minor
@@ -59,6 +64,10 @@ control_commands_as_nobody_fail
 watch_prints_current_then_new_messages_escaped
 watch_ignores_other_channels
 watch_raw_prints_exact_bytes
+watch_null_ends_each_message_with_nul
+watch_shows_utf8_as_text
+watch_options_after_operands
+watch_count_rejects_negatives_and_blanks
 watch_usage_errors_exit_2
 module_not_loaded_clear_error
 "
@@ -83,7 +92,9 @@ t_help_on_stdout_exit_0() {
 
 t_every_command_help_has_synopsis_line() {
 	for line in "send SLOT CHANNEL MESSAGE" "recv SLOT CHANNEL" \
-		"stat [-J|--json] [SLOT]" "add [MINOR]" "remove MINOR" "clear SLOT"; do
+		"watch [-r|--raw] [-0|--null] [-n|--count N] SLOT CHANNEL" \
+		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]" \
+		"add [MINOR]" "remove SLOT" "clear SLOT"; do
 		cmd=${line%% *}
 		for opt in --help -h; do
 			run "$SLOTCTL" "$cmd" $opt
@@ -111,13 +122,14 @@ t_usage_errors_exit_2() {
 	for args in "frobnicate" "--bogus" "stat --bogus" "stat slot0 slot1" \
 		"send slot0" "send slot0 $ch" "send slot0 $ch a b" "recv slot0" \
 		"recv slot0 $ch x" "add 1 2" "add abc" "remove" "remove 1 2" \
-		"remove abc" "remove -1" "add -1" "clear" "clear slot0 slot1"; do
+		"remove -1" "add -1" "clear" "clear slot0 slot1" "send slot0 abc x" \
+		"recv slot0 abc" "watch slot0 abc"; do
 		run "$SLOTCTL" $args
 		expect_usage || { diag "for: slotctl $args"; return 1; }
 	done
 	# None of them sent anything.
 	run "$SLOTCTL" recv slot0 "$ch"
-	expect_failure "Resource temporarily unavailable"
+	expect_failure "no message on channel"
 }
 
 # slotctl send, message_reader reads; message_sender sends, slotctl recv reads.
@@ -180,24 +192,30 @@ t_send_from_stdin() {
 	head -c 129 /dev/zero >"$tmp/big"
 	"$SLOTCTL" send slot0 "$ch" - <"$tmp/big" >"$out" 2>"$err"
 	rc=$?
-	expect_failure "Message too long" || return 1
+	expect_failure "the message is longer than 128 bytes" || return 1
 	run "$SLOTCTL" recv slot0 "$ch"
 	expect_success && expect_stdout "$tmp/want"
 }
 
-t_send_recv_errors_like_classic_programs() {
+# The same failures as message_sender and message_reader, each said in
+# words instead of the strerror() text that misleads or does not help.
+t_send_recv_errors_explained() {
 	ch=$(new_channel)
 	m=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 	run "$SLOTCTL" recv slot0 "$ch"
-	expect_failure "Resource temporarily unavailable" || return 1
+	expect_failure "slotctl: /dev/message_slot/slot0: no message on channel $ch yet" || return 1
+	! grep -q "Resource temporarily unavailable" "$err" || bad "strerror instead of the reason" || return 1
 	run "$SLOTCTL" send slot0 "$ch" "$m${m}X"
-	expect_failure "Message too long" || return 1
+	expect_failure "the message is longer than 128 bytes" || return 1
 	run "$SLOTCTL" send slot0 "$ch" ""
-	expect_failure "Message too long" || return 1
+	expect_failure "the message is empty" || return 1
+	! grep -q "too long" "$err" || bad "an empty message called too long" || return 1
 	run "$SLOTCTL" send slot0 0 "hello"
-	expect_failure "Invalid argument" || return 1
+	expect_failure "channel 0 is not a channel" || return 1
 	run "$SLOTCTL" recv slot0 0
-	expect_failure "Invalid argument" || return 1
+	expect_failure "channel 0 is not a channel" || return 1
+	run "$SLOTCTL" recv /dev/null 1
+	expect_failure "slotctl: /dev/null: not a message slot" || return 1
 	run "$SLOTCTL" send "$tmp/no-such-node" 1 "hello"
 	expect_failure "No such file or directory" || return 1
 	run "$SLOTCTL" send slot0 "$ch" "no room for me"
@@ -207,12 +225,14 @@ t_send_recv_errors_like_classic_programs() {
 	expect_failure "No space left on device"
 }
 
-t_bad_channel_fails_exit_1() {
-	for c in abc 0x "" 4294967296 -1 1x; do
+# A CHANNEL not of its form is a usage error, as for every other operand;
+# channel 0 is of its form, and the driver refuses it (exit 1, above).
+t_bad_channel_is_usage_error_exit_2() {
+	for c in abc 0x "" 4294967296 -1 1x " 1"; do
 		run "$SLOTCTL" send slot0 "$c" "hello"
-		expect_failure || { diag "send with channel '$c'"; return 1; }
+		expect_usage || { diag "send with channel '$c'"; return 1; }
 		run "$SLOTCTL" recv slot0 "$c"
-		expect_failure || { diag "recv with channel '$c'"; return 1; }
+		expect_usage || { diag "recv with channel '$c'"; return 1; }
 	done
 	ch=$(new_channel)
 	run "$SLOTCTL" send slot0 "$(printf '%#x' "$ch")" "hex"
@@ -225,7 +245,8 @@ t_bad_channel_fails_exit_1() {
 t_unknown_slot_fails_exit_1() {
 	nodevice 213 || return 1
 	for args in "send slot213 1 x" "recv slot213 1" "stat slot213" "stat 213" \
-		"clear slot213" "send nosuchslot 1 x" "stat nosuchslot"; do
+		"clear slot213" "send nosuchslot 1 x" "stat nosuchslot" \
+		"remove slot213" "remove nosuchslot"; do
 		run "$SLOTCTL" $args
 		expect_failure "no such slot device" || { diag "for: slotctl $args"; return 1; }
 	done
@@ -320,6 +341,52 @@ t_stat_to_full_stdout_fails() {
 	expect_failure "No space left on device"
 }
 
+t_stat_output_selects_columns() {
+	fresh 211 || return 1
+	run "$SLOTCTL" send 211 1 "12345"
+	run "$SLOTCTL" stat -o name,CHANNELS,maj:min,Bytes slot211
+	expect_success || return 1
+	expect_text "NAME    CHANNELS MAJ:MIN BYTES" "slot211        1 $MAJOR:211     5" || return 1
+	run "$SLOTCTL" stat 211 --output open,name
+	expect_success && expect_text "OPEN NAME" "   0 slot211" || return 1
+	run "$SLOTCTL" stat --json -o name,maj:min 211
+	expect_success || return 1
+	expect_text '{"slots": [' "  {\"name\": \"slot211\", \"major\": $MAJOR, \"minor\": 211}" ']}' || return 1
+	for args in "stat -o bogus" "stat -o name,,bytes" "stat -o name," "stat -o" "stat --json --raw"; do
+		run "$SLOTCTL" $args
+		expect_usage || { diag "slotctl $args"; return 1; }
+	done
+}
+
+t_stat_noheadings_drops_the_header() {
+	run "$SLOTCTL" stat
+	expect_success || return 1
+	tail -n +2 "$out" | tr -s ' ' >"$tmp/want"
+	for opt in -n --noheadings; do
+		run "$SLOTCTL" stat $opt
+		expect_success || return 1
+		tr -s ' ' <"$out" >"$tmp/got"
+		cmp -s "$tmp/got" "$tmp/want" || { show "stat $opt" "$out"; return 1; }
+		# Aligned without the header: the first column no wider than needed.
+		! grep -q '^NAME' "$out" || bad "a header with $opt" || return 1
+	done
+	run "$SLOTCTL" stat -n -o name slot0
+	expect_success && expect_text slot0
+}
+
+t_stat_raw_one_space_no_alignment() {
+	fresh 210 || return 1
+	run "$SLOTCTL" send 210 1 "some bytes to show a wider column"
+	for opt in -r --raw; do
+		run "$SLOTCTL" stat $opt
+		expect_success || return 1
+		expected_stat table >"$tmp/want"
+		expect_stdout "$tmp/want" || return 1
+	done
+	run "$SLOTCTL" stat -rn -o maj:min,name 210
+	expect_success && expect_text "$MAJOR:210 slot210"
+}
+
 t_add_prints_name_and_creates_node() {
 	nodevice 215 || return 1
 	run "$SLOTCTL" add 215
@@ -370,6 +437,27 @@ t_remove_without_device_fails() {
 	expect_failure "slotctl: slot217: cannot remove: No such device"
 }
 
+# slotctl remove "$(slotctl add)": remove takes a SLOT like the other verbs.
+t_remove_takes_the_name_add_printed() {
+	nodevice 215 || return 1
+	name=$("$SLOTCTL" add 215) || return 1
+	[ "$name" = slot215 ] || { diag "add printed '$name'"; return 1; }
+	run "$SLOTCTL" remove "$name"
+	expect_success || return 1
+	! has_device 215 || { diag "slot215 still there"; return 1; }
+	name=$("$SLOTCTL" add) || return 1
+	run "$SLOTCTL" remove "$name"
+	expect_success || return 1
+	! has_device "${name#slot}"
+}
+
+t_remove_by_path() {
+	fresh 215 || return 1
+	run "$SLOTCTL" remove /dev/message_slot/slot215
+	expect_success || return 1
+	! has_device 215
+}
+
 t_remove_frees_messages() {
 	fresh 218 || return 1
 	run "$SLOTCTL" send 218 4 "gone soon"
@@ -378,7 +466,7 @@ t_remove_frees_messages() {
 	run "$SLOTCTL" add 218
 	expect_success || return 1
 	run "$SLOTCTL" recv 218 4
-	expect_failure "Resource temporarily unavailable"
+	expect_failure "no message on channel"
 }
 
 t_clear_drops_messages_keeps_channels_and_counts() {
@@ -390,7 +478,7 @@ t_clear_drops_messages_keeps_channels_and_counts() {
 	[ ! -s "$out" ] || bad "clear printed on stdout" || return 1
 	for ch in 1 2; do
 		run "$SLOTCTL" recv 219 $ch
-		expect_failure "Resource temporarily unavailable" || return 1
+		expect_failure "no message on channel" || return 1
 	done
 	[ "$(sysval 219 channels) $(sysval 219 bytes) $(sysval 219 writes)" = "0 0 2" ] ||
 		{ diag "counters after clear: $(sysval 219 channels) $(sysval 219 bytes) $(sysval 219 writes)"; return 1; }
@@ -403,7 +491,7 @@ t_clear_by_path_name_and_minor() {
 		run "$SLOTCTL" clear "$slot"
 		expect_success || { diag "clear $slot"; return 1; }
 		run "$SLOTCTL" recv 219 5
-		expect_failure "Resource temporarily unavailable" || return 1
+		expect_failure "no message on channel" || return 1
 	done
 }
 
@@ -415,7 +503,7 @@ t_clear_mknod_only_slot_by_minor() {
 	run "$SLOTCTL" clear 212
 	expect_success || return 1
 	run "$SLOTCTL" recv "$nodes/s212" 3
-	expect_failure "Resource temporarily unavailable"
+	expect_failure "no message on channel"
 }
 
 t_control_commands_as_nobody_fail() {
@@ -425,14 +513,15 @@ t_control_commands_as_nobody_fail() {
 	# Node 0600: nobody cannot even open it.
 	for args in "add 211" "remove 210" "clear 210"; do
 		run_nobody $args
-		expect_failure "Permission denied" || { diag "as nobody: slotctl $args"; return 1; }
+		expect_failure "Permission denied (only root may use the control node: use sudo)" ||
+			{ diag "as nobody: slotctl $args"; return 1; }
 	done
 	# Node opened up: the driver still wants CAP_SYS_ADMIN.
 	chmod 0666 /dev/message_slot/control || return 1
 	ret=0
-	for args in "add 211" "add" "remove 210" "clear 210" "clear slot210"; do
+	for args in "add 211" "add" "remove 210" "remove slot210" "clear 210" "clear slot210"; do
 		run_nobody $args
-		expect_failure "Operation not permitted" ||
+		expect_failure "needs CAP_SYS_ADMIN" ||
 			{ diag "as nobody: slotctl $args"; ret=1; break; }
 	done
 	chmod 0600 /dev/message_slot/control
@@ -453,11 +542,11 @@ t_module_not_loaded_clear_error() {
 		expect_failure "module message_slot is not loaded" ||
 			{ diag "without the module: slotctl $args"; ret=1; break; }
 	done
-	# A path is opened as it is: the kernel says ENXIO.
+	# A path is opened as it is: the kernel says ENXIO, slotctl what it means.
 	[ $ret -ne 0 ] || {
 		mknod "$nodes/s5" c "$MAJOR" 5
 		run "$SLOTCTL" send "$nodes/s5" 1 x
-		expect_failure "No such device or address" || ret=1
+		expect_failure "slotctl: $nodes/s5: module not loaded" || ret=1
 	}
 	[ $ret -ne 0 ] || {
 		run "$SLOTCTL" --version
@@ -538,9 +627,54 @@ t_watch_raw_prints_exact_bytes() {
 		{ show "watch --raw printed" "$tmp/watch"; return 1; }
 }
 
+t_watch_null_ends_each_message_with_nul() {
+	ch=$(new_channel)
+	printf 'line one\nline two' >"$tmp/first"
+	"$SLOTCTL" send slot0 "$ch" - <"$tmp/first" || return 1
+	watch_bg -0 -n 2 slot0 "$ch"
+	sleep 1
+	"$SLOTCTL" send slot0 "$ch" "second" || return 1
+	watch_wait || return 1
+	printf 'line one\nline two\000second\000' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch -0 printed" "$tmp/watch"; return 1; }
+}
+
+# UTF-8 text as it is; a C1 control, a bidirectional override and bytes
+# that are not UTF-8 escaped.
+t_watch_shows_utf8_as_text() {
+	ch=$(new_channel)
+	printf 'h\303\251llo \342\234\223 \346\227\245\302\205\342\200\256\377' >"$tmp/msg"
+	"$SLOTCTL" send slot0 "$ch" - <"$tmp/msg" || return 1
+	watch_bg -n 1 slot0 "$ch"
+	watch_wait || return 1
+	printf 'h\303\251llo \342\234\223 \346\227\245%s\n' '\xc2\x85\xe2\x80\xae\xff' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch printed" "$tmp/watch"; show "wanted" "$tmp/want"; return 1; }
+}
+
+t_watch_options_after_operands() {
+	ch=$(new_channel)
+	"$SLOTCTL" send slot0 "$ch" "after" || return 1
+	watch_bg slot0 "$ch" -n 1 --raw
+	watch_wait || return 1
+	printf 'after' >"$tmp/want"
+	[ "$rc" -eq 0 ] && cmp -s "$tmp/watch" "$tmp/want" ||
+		{ show "watch printed" "$tmp/watch"; cat "$tmp/watch.err"; return 1; }
+}
+
+t_watch_count_rejects_negatives_and_blanks() {
+	for n in -1 " 3" "3 " "" " -3" 3x 0 "+3" 18446744073709551616; do
+		run_bounded "$SLOTCTL" watch -n "$n" slot0 1
+		expect_usage || { diag "watch -n '$n'"; return 1; }
+		run_bounded "$SLOTCTL" watch "--count=$n" slot0 1
+		expect_usage || { diag "watch --count='$n'"; return 1; }
+	done
+}
+
 t_watch_usage_errors_exit_2() {
 	for args in "watch" "watch slot0" "watch -n 0 slot0 1" "watch --count x slot0 1" \
-		"watch --json slot0 1" "stat --raw"; do
+		"watch --json slot0 1" "watch slot0 1 -n" "watch --noheadings slot0 1"; do
 		# shellcheck disable=SC2086 # split on purpose
 		run "$SLOTCTL" $args
 		expect_usage || { diag "slotctl $args"; return 1; }
