@@ -17,7 +17,7 @@ mkdir -p "$src"
 find "$src" -type f | sort >"$work/before"
 
 echo "TAP version 13"
-echo "1..$((8 + $#))"
+echo "1..$((9 + $#))"
 
 (cd "$src" && make) >"$work/make.log" 2>&1
 st=$?
