@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the harness itself (TAP): each plants the failure a
+# part of the harness must catch, with stand-ins instead of QEMU, the
+# kernel or a lane, so none boots a guest and all take seconds.
+#   vm/run-vm          a payload that ran is never booted again, however
+#                      its marker line was split; every boot's console is
+#                      kept and scanned (a fake qemu-system-x86_64)
+#   scripts/checkpatch a missing script, a missing perl module and a
+#                      planted style error fail
+#   tests/lib/result.sh, tally.sh
+#                      skips are counted apart and fail under CI; the DKMS
+#                      test with a module left registered is all skips; a
+#                      lane below its floor fails; the deadline cuts boots
+#   tests/lib/suite.sh (busybox sh, as in the guest) a hanging shell test
+#                      is killed at its limit with what it started; the
+#                      kmemleak verdict fails when kmemleak cannot have
+#                      looked
+#   .ci/run            a lane still running at the deadline is stopped and
+#                      the last line is still the sum
+# Usage: tests/host/harness.sh
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$top/tests/lib/result.sh"
+# These tests plant skips and CI runs themselves: the caller's CI is not theirs.
+ci_outer=${CI-}
+unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
+
+echo "TAP version 13"
+echo "1..4"
+
+# --- vm/run-vm, with a fake QEMU ------------------------------------------
+# The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
+# counts its starts in $FAKE_QEMU/count.
+bin=$work/bin
+mkdir -p "$bin"
+cat >"$bin/qemu-system-x86_64" <<'EOF'
+#!/bin/sh
+n=$(($(cat "$FAKE_QEMU/count" 2>/dev/null || echo 0) + 1))
+echo "$n" >"$FAKE_QEMU/count"
+cat "$FAKE_QEMU/boot.$n" 2>/dev/null
+exit 0
+EOF
+chmod +x "$bin/qemu-system-x86_64"
+: >"$work/vmlinuz"
+echo 'echo payload' >"$work/payload"
+
+# fake_vm NAME: runs run-vm on the consoles $work/NAME/boot.N; sets $rc
+# and leaves stdout, stderr, the --log file and the count in $work/NAME.
+fake_vm() {
+	local d=$work/$1
+	rc=0
+	FAKE_QEMU=$d PATH=$bin:$PATH "$top/vm/run-vm" --kernel "$work/vmlinuz" \
+		--payload "$work/payload" --log "$d/log" >"$d/out" 2>"$d/err" || rc=$?
+	{ echo "run-vm exit $rc, $(cat "$d/count" 2>/dev/null || echo 0) boot(s); stderr:"; cat "$d/err"; } >"$d/diag"
+}
+clean_boot='@@VM-PAYLOAD-BEGIN@@
+payload
+@@VM-DMESG-BEGIN@@
+@@VM-DMESG-END@@
+@@VM-EXIT@@ 0'
+
+# The payload ran and exited 3, but a printk split its marker line: a
+# second, clean boot must not be run, let alone reported.
+mkdir -p "$work/split"
+cat >"$work/split/boot.1" <<'EOF'
+[    0.000000] Linux version 6.12.0-fake
+@@VM-PAYL[    2.345678] random: crng init done
+OAD-BEGIN@@
+the payload fails
+@@VM-DMESG-BEGIN@@
+@@VM-DMESG-END@@
+@@VM-EXIT@@ 3
+EOF
+echo "$clean_boot" >"$work/split/boot.2"
+fake_vm split
+[ "$rc" -eq 3 ] && [ "$(cat "$work/split/count")" = 1 ] && ! grep -q 'booting once more' "$work/split/err"
+result $? "run_vm_never_boots_again_a_payload_whose_marker_a_printk_split" "$work/split/diag"
+
+# A guest that died before any marker is booted once more; both consoles
+# are in the log.
+mkdir -p "$work/silent"
+printf '[    0.000000] Linux version 6.12.0-fake\n[    1.000000] first boot dies here\n' >"$work/silent/boot.1"
+echo "$clean_boot" >"$work/silent/boot.2"
+fake_vm silent
+[ "$rc" -eq 0 ] && [ "$(cat "$work/silent/count")" = 2 ] &&
+	grep -q 'booting once more' "$work/silent/err" &&
+	grep -q 'first boot dies here' "$work/silent/log" && grep -q -x '@@VM-EXIT@@ 0' "$work/silent/log"
+result $? "run_vm_boots_a_silent_boot_death_again_and_logs_both_consoles" "$work/silent/diag"
+
+# A kernel report in the first boot still fails the run after a clean
+# second boot: every console is scanned.
+mkdir -p "$work/oops"
+printf '[    2.000000] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI\n[    2.100000] Kernel panic - not syncing: Fatal exception\n' >"$work/oops/boot.1"
+echo "$clean_boot" >"$work/oops/boot.2"
+fake_vm oops
+[ "$rc" -eq 125 ] && [ "$(cat "$work/oops/count")" = 2 ] &&
+	grep -q 'kernel report on console of boot 1 of 2: .*Oops: int3' "$work/oops/err"
+result $? "run_vm_fails_on_a_report_in_the_first_of_two_boots" "$work/oops/diag"
+
+# Two deaths: no third boot, 124.
+mkdir -p "$work/twice"
+printf 'dies\n' >"$work/twice/boot.1"
+printf 'dies again\n' >"$work/twice/boot.2"
+echo "$clean_boot" >"$work/twice/boot.3"
+fake_vm twice
+[ "$rc" -eq 124 ] && [ "$(cat "$work/twice/count")" = 2 ] && grep -q 'without the exit marker' "$work/twice/err"
+result $? "run_vm_boots_at_most_twice" "$work/twice/diag"
+CI=$ci_outer summary harness
