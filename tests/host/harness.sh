@@ -30,7 +30,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..7"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -109,4 +109,24 @@ echo "$clean_boot" >"$work/twice/boot.3"
 fake_vm twice
 [ "$rc" -eq 124 ] && [ "$(cat "$work/twice/count")" = 2 ] && grep -q 'without the exit marker' "$work/twice/err"
 result $? "run_vm_boots_at_most_twice" "$work/twice/diag"
+
+# --- scripts/checkpatch ---------------------------------------------------
+CHECKPATCH=$work/none.pl "$top/scripts/checkpatch" >"$work/cp-missing.log" 2>&1
+[ $? -ne 0 ]
+result $? "checkpatch_fails_when_the_script_is_missing" "$work/cp-missing.log"
+
+# What a checkpatch.pl does on a perl without perl-modules: it cannot load.
+printf 'use Term::NoSuchModuleForTheTest;\nprint "total: 0 errors, 0 warnings\\n";\n' >"$work/nomod.pl"
+CHECKPATCH=$work/nomod.pl "$top/scripts/checkpatch" >"$work/cp-nomod.log" 2>&1
+[ $? -ne 0 ] && grep -q "Can't locate" "$work/cp-nomod.log"
+result $? "checkpatch_fails_when_perl_lacks_a_module" "$work/cp-nomod.log"
+
+printf '// SPDX-License-Identifier: GPL-2.0\nint  planted(void){ return 0 ;}\n' >"$work/planted.c"
+{
+	"$top/scripts/checkpatch" "$top/driver/main.c" || echo "driver/main.c is not clean"
+	if "$top/scripts/checkpatch" "$work/planted.c"; then echo "the planted error passed"; fi
+} >"$work/cp-planted.log" 2>&1
+! grep -q -e 'is not clean' -e 'planted error passed' "$work/cp-planted.log" &&
+	grep -q 'ERROR: space required after that' "$work/cp-planted.log"
+result $? "checkpatch_passes_a_clean_file_and_fails_a_planted_error" "$work/cp-planted.log"
 CI=$ci_outer summary harness
