@@ -30,7 +30,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..10"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -129,4 +129,63 @@ printf '// SPDX-License-Identifier: GPL-2.0\nint  planted(void){ return 0 ;}\n' 
 ! grep -q -e 'is not clean' -e 'planted error passed' "$work/cp-planted.log" &&
 	grep -q 'ERROR: space required after that' "$work/cp-planted.log"
 result $? "checkpatch_passes_a_clean_file_and_fails_a_planted_error" "$work/cp-planted.log"
+
+# --- skips, floors, deadlines -----------------------------------------------
+# summary_of [ENV...]: a script with one pass and one skip, its summary.
+summary_of() {
+	env "$@" bash -c '. "$1/tests/lib/result.sh"; result 0 a >/dev/null; skip b "no b" >/dev/null
+		summary t; echo "status $?"' _ "$top"
+}
+summary_of >"$work/skip.log"
+summary_of CI=1 >"$work/skip-ci.log"
+cat "$work/skip-ci.log" >>"$work/skip.log"
+grep -q -x '# t: 1 passed, 0 failed, 1 skipped' "$work/skip.log" && grep -q -x 'status 0' "$work/skip.log" &&
+	grep -q -x '# t: 1 passed, 1 failed, 0 skipped' "$work/skip-ci.log" && grep -q -x 'status 1' "$work/skip-ci.log"
+result $? "a_skip_is_counted_apart_and_fails_under_ci" "$work/skip.log"
+
+# tests/host/dkms.sh with message_slot left registered with DKMS (stand-in
+# dkms and dpkg-query, so nothing is installed or touched).
+stubs=$work/dkms-stubs
+mkdir -p "$stubs"
+printf '#!/bin/sh\necho "message_slot/1.0, 6.1.0-99-amd64, x86_64: installed"\n' >"$stubs/dkms"
+printf '#!/bin/sh\necho "install ok installed"\n' >"$stubs/dpkg-query"
+chmod +x "$stubs/dkms" "$stubs/dpkg-query"
+dkms_run() { # dkms_run LOG [ENV...]
+	local log=$1
+	shift
+	env PATH="$stubs:$PATH" "$@" "$top/tests/host/dkms.sh" "6.1.0-99-amd64 /nonexistent /nonexistent" >"$log" 2>&1
+	echo "exit status $?" >>"$log"
+}
+dkms_run "$work/dkms.log"
+dkms_run "$work/dkms-ci.log" CI=1
+cat "$work/dkms-ci.log" >>"$work/dkms.log"
+grep -q -x '# dkms: 0 passed, 0 failed, 7 skipped' "$work/dkms.log" && grep -q -x 'exit status 0' "$work/dkms.log" &&
+	grep -q -x '# dkms: 0 passed, 7 failed, 0 skipped' "$work/dkms-ci.log" && grep -q -x 'exit status 1' "$work/dkms-ci.log"
+result $? "dkms_with_a_module_left_registered_skips_all_and_fails_under_ci" "$work/dkms.log"
+
+# scripts/check's totals: skips apart, and a whole lane below its floor fails.
+printf 'ok 1 a\n# install: 5 passed, 0 failed, 2 skipped\n' >"$work/install.log"
+printf 'SUITE: 10 passed, 0 failed\n' >"$work/suite.log"
+lane() { # lane ENV...: tallies the two logs as that lane, prints the totals
+	env "$@" bash -c '. "$1/tests/lib/tally.sh"
+		tally "$2/install.log" "^# install: [0-9]+ passed, [0-9]+ failed"
+		tally "$2/suite.log" "^SUITE: [0-9]+ passed, [0-9]+ failed"
+		floor_check; echo "totals $passed $failed $skipped"' _ "$top" "$work"
+}
+{
+	echo "== check-debug, whole lane"
+	lane FLAVOUR=debug VM_ONLY=1
+	echo "== MS_MIN_TESTS=15"
+	lane MS_MIN_TESTS=15
+	echo "== KERNELS=6.12"
+	lane KERNELS=6.12
+} >"$work/floor.log" 2>&1
+awk '/^== check-debug/ { s = 1 } /^== MS_MIN/ { s = 2 } /^== KERNELS/ { s = 3 }
+	s == 1 && /^not ok - the lane ran 15 tests, fewer than its floor of 330$/ { a++ }
+	s == 1 && /^totals 15 1 2$/ { a++ }
+	s == 2 && /^ok - the lane ran 15 tests, at least its floor of 15$/ { a++ }
+	s == 2 && /^totals 16 0 2$/ { a++ }
+	s == 3 && /^# no floor/ { a++ }
+	END { exit a != 5 }' "$work/floor.log"
+result $? "a_lane_below_its_floor_fails_and_skips_are_tallied_apart" "$work/floor.log"
 CI=$ci_outer summary harness
