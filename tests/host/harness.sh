@@ -30,7 +30,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..12"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -188,4 +188,44 @@ awk '/^== check-debug/ { s = 1 } /^== MS_MIN/ { s = 2 } /^== KERNELS/ { s = 3 }
 	s == 3 && /^# no floor/ { a++ }
 	END { exit a != 5 }' "$work/floor.log"
 result $? "a_lane_below_its_floor_fails_and_skips_are_tallied_apart" "$work/floor.log"
+
+# --- tests/lib/suite.sh under busybox sh ----------------------------------
+bb=$work/busybox
+mkdir -p "$bb"
+busybox --install -s "$bb" 2>/dev/null
+cp "$top/tests/lib/suite.sh" "$work/suite.sh"
+# A shell test that hangs, with a child that holds its output open.
+cat >"$work/hang.sh" <<'EOF'
+echo "1..2"
+echo "ok 1 first"
+sleep 1000 &
+sleep 1000
+echo "ok 2 never"
+EOF
+printf 'echo "1..2"\necho "ok 1 a"\necho "ok 2 b # SKIP no b"\n' >"$work/skip.sh"
+suite() { # suite [ENV...] -- SH-CODE: runs SH-CODE after sourcing suite.sh
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	env -i PATH="$bb" tmp="$work/s" "${envs[@]}" "$bb/sh" -c \
+		". '$work/suite.sh'; $1; echo \"totals \$passed \$failed \$skipped\""
+}
+mkdir -p "$work/s"
+start=$SECONDS
+suite -- "run_tap hang -t 2 sh '$work/hang.sh'" >"$work/hang.log" 2>&1
+took=$((SECONDS - start))
+echo "took $took s" >>"$work/hang.log"
+pgrep -f 'sleep 1000' >>"$work/hang.log" && echo "a sleep 1000 survived" >>"$work/hang.log"
+[ "$took" -lt 15 ] && grep -q '^not ok - hang: killed after its limit of 2 s' "$work/hang.log" &&
+	grep -q -x 'totals 1 1 0' "$work/hang.log" && ! grep -q survived "$work/hang.log"
+result $? "run_tap_kills_a_hanging_shell_test_and_its_children_at_its_limit" "$work/hang.log"
+
+{
+	suite -- "run_tap skip -t 60 sh '$work/skip.sh'"
+	echo "== CI=1"
+	suite CI=1 -- "run_tap skip sh '$work/skip.sh'"
+} >"$work/suite-skip.log" 2>&1
+grep -q -x 'totals 1 0 1' "$work/suite-skip.log" && grep -q -x 'totals 1 1 1' "$work/suite-skip.log" &&
+	grep -q '^not ok - skip: 1 tests skipped under CI' "$work/suite-skip.log"
+result $? "run_tap_counts_a_skip_apart_and_fails_it_under_ci" "$work/suite-skip.log"
 CI=$ci_outer summary harness
