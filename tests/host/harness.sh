@@ -30,7 +30,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -228,4 +228,31 @@ result $? "run_tap_kills_a_hanging_shell_test_and_its_children_at_its_limit" "$w
 grep -q -x 'totals 1 0 1' "$work/suite-skip.log" && grep -q -x 'totals 1 1 1' "$work/suite-skip.log" &&
 	grep -q '^not ok - skip: 1 tests skipped under CI' "$work/suite-skip.log"
 result $? "run_tap_counts_a_skip_apart_and_fails_it_under_ci" "$work/suite-skip.log"
+
+# kmemleak's verdict on a made-up report and kernel log (
+# the failing scan write itself is proven in the debug lane's guest):
+# only a report with the known boot records and nothing else passes.
+acpi='unreferenced object 0xffff888003a4c000 (size 64):
+  backtrace:
+    acpi_os_create_cache+0x1c/0x30'
+leak='unreferenced object 0xffff888004000000 (size 128):
+  backtrace:
+    ms_channel_get+0x10/0x40 [message_slot]'
+kml() { # kml REPORT DMESG: the verdict on that report and kernel log
+	printf '%s\n' "$1" >"$work/s/kmemleak"
+	printf '%s\n' "$2" >"$work/s/klog"
+	env -i PATH="$bb" tmp="$work/s" "$bb/sh" -c \
+		". '$work/suite.sh'; kmemleak_judge ''; echo \"verdict \$?\""
+}
+{
+	echo "== known records only"; kml "$acpi" "[ 1.0] kmemleak: Kernel memory leak detector initialized"
+	echo "== disabled"; kml "" "[ 9.0] kmemleak: Kernel memory leak detector disabled"
+	echo "== empty report"; kml "" ""
+	echo "== a leak"; kml "$acpi
+$leak" ""
+} >"$work/kml.log" 2>&1
+awk '/^== / { s++ } /^verdict / { v[s] = $2 }
+	/did not scan/ && s == 3 { e++ } /disabled itself/ && s == 2 { d++ } /1 objects leaked/ && s == 4 { l++ }
+	END { exit !(v[1] == 0 && v[2] == 1 && v[3] == 1 && v[4] == 1 && e && d && l) }' "$work/kml.log"
+result $? "kmemleak_verdict_fails_unless_kmemleak_scanned_and_found_only_the_known" "$work/kml.log"
 CI=$ci_outer summary harness

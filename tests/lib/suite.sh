@@ -7,6 +7,8 @@
 # busybox sh compatible.
 #
 #	run_tap NAME [-t SECONDS] CMD...
+#	kmemleak_verdict SETTLE
+#	kmemleak_judge WHY
 #
 # Under CI (the variable CI set and not empty) a skipped test is a failure.
 
@@ -88,4 +90,72 @@ run_tap() {
 	if [ "$skip" -gt 0 ] && [ -n "${CI-}" ]; then
 		fail "$name: $skip tests skipped under CI, which must run them"
 	fi
+}
+
+# kmemleak_verdict SETTLE: makes kmemleak scan twice, SETTLE seconds
+# before each scan (kmemleak reports an object once it is older than 5 s
+# and unchanged since the previous scan), and reads its report. One record
+# per object; the debug kernel's own boot-time leaks (ACPI's early caches,
+# acpi_os_create_cache, allocated before any module) are set aside. Prints
+# one line, the verdict, and returns 0 only when kmemleak did scan and
+# found nothing else: a failed scan write (kmemleak refuses every command
+# with EPERM once it has disabled itself), an unreadable report,
+# "kmemleak: Kernel memory leak detector disabled" in the kernel log, or
+# none of the known boot records (a scan that did not run finds nothing)
+# fail it. Other records are left in $tmp/leaks.
+kmemleak_verdict() {
+	kl=/sys/kernel/debug/kmemleak
+	: >"$tmp/leaks"
+	if [ ! -w "$kl" ]; then
+		echo "kmemleak: $kl is not there (CONFIG_DEBUG_KMEMLEAK?)"
+		return 1
+	fi
+	why=
+	for scan in 1 2; do
+		sleep "$1"
+		if ! echo scan 2>"$tmp/scan.err" >"$kl"; then
+			why=${why:-"scan $scan: writing 'scan' to $kl failed: $(cat "$tmp/scan.err")"}
+		fi
+	done
+	if ! cat "$kl" >"$tmp/kmemleak" 2>"$tmp/read.err"; then
+		why=${why:-"reading $kl failed: $(cat "$tmp/read.err")"}
+	fi
+	dmesg >"$tmp/klog"
+	kmemleak_judge "$why"
+}
+
+# kmemleak_judge WHY: the verdict on the report in $tmp/kmemleak and the
+# kernel log in $tmp/klog, WHY being what already went wrong (empty if
+# nothing did).
+kmemleak_judge() {
+	why=$1
+	: >"$tmp/leaks"
+	awk -v known="$tmp/known" -v other="$tmp/leaks" '
+		function flush() {
+			if (rec == "") return
+			if (rec ~ /acpi_os_create_cache/) { print rec >known; nk++ }
+			else { print rec >other; no++ }
+			rec = ""
+		}
+		/^unreferenced object/ { flush(); inrec = 1 }
+		inrec { rec = rec $0 "\n" }
+		END { flush(); printf "%d %d\n", nk, no }
+	' "$tmp/kmemleak" >"$tmp/counts"
+	read -r known others <"$tmp/counts"
+	off=$(grep -m 1 'kmemleak: Kernel memory leak detector disabled' "$tmp/klog")
+	if [ -n "$off" ]; then
+		why="kmemleak disabled itself: $off"
+	fi
+	if [ "${others:-0}" -gt 0 ]; then
+		echo "kmemleak: $others objects leaked by the suite"
+		return 1
+	fi
+	if [ -z "$why" ] && [ "${known:-0}" -eq 0 ]; then
+		why="none of the known boot-time records of ACPI's caches: kmemleak did not scan"
+	fi
+	if [ -n "$why" ]; then
+		echo "kmemleak: it cannot have looked: $why"
+		return 1
+	fi
+	echo "kmemleak: no leak after the suite and rmmod (${known} known ACPI boot-time objects set aside)"
 }
