@@ -30,7 +30,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..15"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -189,6 +189,21 @@ awk '/^== check-debug/ { s = 1 } /^== MS_MIN/ { s = 2 } /^== KERNELS/ { s = 3 }
 	END { exit a != 5 }' "$work/floor.log"
 result $? "a_lane_below_its_floor_fails_and_skips_are_tallied_apart" "$work/floor.log"
 
+deadline_of() { # deadline_of OFFSET: boot_timeout 2400 and past_deadline with MS_DEADLINE=now+OFFSET
+	MS_DEADLINE=$(($(date +%s) + $1)) bash -c '. "$1/tests/lib/tally.sh"
+		echo "boot $(boot_timeout 2400)"; past_deadline step; echo "failed $failed"' _ "$top"
+}
+{
+	deadline_of 100
+	deadline_of -5
+	bash -c '. "$1/tests/lib/tally.sh"; echo "boot $(boot_timeout 2400)"' _ "$top"
+} >"$work/deadline.log" 2>&1
+awk 'NR == 1 { ok += ($2 >= 98 && $2 <= 100) } NR == 2 { ok += ($0 == "failed 0") }
+	NR == 3 { ok += ($0 == "boot 1") } NR == 4 { ok += /^not ok - step: not started/ }
+	NR == 5 { ok += ($0 == "failed 1") } NR == 6 { ok += ($0 == "boot 2400") }
+	END { exit ok != 6 }' "$work/deadline.log"
+result $? "the_deadline_cuts_boot_timeouts_and_stops_later_steps" "$work/deadline.log"
+
 # --- tests/lib/suite.sh under busybox sh ----------------------------------
 bb=$work/busybox
 mkdir -p "$bb"
@@ -255,4 +270,32 @@ awk '/^== / { s++ } /^verdict / { v[s] = $2 }
 	/did not scan/ && s == 3 { e++ } /disabled itself/ && s == 2 { d++ } /1 objects leaked/ && s == 4 { l++ }
 	END { exit !(v[1] == 0 && v[2] == 1 && v[3] == 1 && v[4] == 1 && e && d && l) }' "$work/kml.log"
 result $? "kmemleak_verdict_fails_unless_kmemleak_scanned_and_found_only_the_known" "$work/kml.log"
+
+# --- .ci/run: a lane still running at the deadline ------------------------
+# A copy of .ci/run in a tree whose scripts/deps does nothing, and a make
+# that plays scripts/check: it counts one pass, then runs for ever; on
+# SIGTERM it prints its sum, as scripts/check's trap does.
+ci=$work/ci
+mkdir -p "$ci/.ci" "$ci/scripts" "$ci/bin"
+cp "$top/.ci/run" "$ci/.ci/run"
+printf '#!/bin/sh\nexit 0\n' >"$ci/scripts/deps"
+cat >"$ci/bin/make" <<'EOF'
+#!/usr/bin/env bash
+trap 'echo "not ok - stopped"; echo "1 passed, 1 failed"; exit 1' TERM
+echo "ok - make $1 with CI=$CI, deadline $MS_DEADLINE"
+sleep 1000 &
+wait
+EOF
+chmod +x "$ci/scripts/deps" "$ci/bin/make"
+start=$SECONDS
+PATH=$ci/bin:$PATH CI_DEADLINE=3 "$ci/.ci/run" >"$work/ci.log" 2>&1
+st=$?
+took=$((SECONDS - start))
+echo "exit status $st after $took s" >>"$work/ci.log"
+[ "$st" -ne 0 ] && [ "$took" -lt 20 ] && [ "$(tail -n 2 "$work/ci.log" | head -n 1)" = "1 passed, 4 failed" ] &&
+	grep -q '^ok - make check with CI=1, deadline [0-9]' "$work/ci.log" &&
+	grep -q '^not ok - ci: make check stopped at the deadline' "$work/ci.log" &&
+	[ "$(grep -c '^not ok - ci: make check-[a-z]* not started' "$work/ci.log")" -eq 2 ]
+result $? "ci_run_stops_a_lane_at_the_deadline_and_ends_on_the_sum" "$work/ci.log"
+
 CI=$ci_outer summary harness

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tally.sh - the totals of scripts/check (bash); source it. Keeps $passed,
-# $failed and $skipped, adds logs to them, and enforces a lane's floor. tests/host/harness.sh tests these on made-up logs.
+# $failed and $skipped, adds logs to them, and enforces a lane's floor and
+# the CI deadline. tests/host/harness.sh tests these on made-up logs.
 
 passed=0
 failed=0
@@ -80,4 +81,35 @@ floor_check() {
 		echo "ok - the lane ran $total tests, at least its floor of $floor"
 		passed=$((passed + 1))
 	fi
+}
+
+# deadline_left: seconds left before $MS_DEADLINE (seconds since the
+# epoch, set by .ci/run), or nothing when there is no deadline.
+deadline_left() {
+	[ -n "${MS_DEADLINE-}" ] || return 0
+	echo $((MS_DEADLINE - $(date +%s)))
+}
+
+# boot_timeout DEFAULT: a guest's --timeout, DEFAULT cut to what is left
+# before the deadline (at least 1: run-vm then ends it at once, as a
+# timeout, and the lane reports it).
+boot_timeout() {
+	local left
+	left=$(deadline_left)
+	if [ -n "$left" ] && [ "$left" -lt "$1" ]; then
+		[ "$left" -gt 0 ] || left=1
+		echo "$left"
+	else
+		echo "$1"
+	fi
+}
+
+# past_deadline STEP: true, with one failing line, when the deadline has
+# passed and STEP must not start.
+past_deadline() {
+	local left
+	left=$(deadline_left)
+	[ -n "$left" ] && [ "$left" -le 0 ] || return 1
+	echo "not ok - $1: not started, the CI deadline has passed"
+	failed=$((failed + 1))
 }
