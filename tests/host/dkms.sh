@@ -9,8 +9,9 @@
 # Usage: tests/host/dkms.sh "REL VMLINUZ KDIR"...
 #
 # Needs root and installs dkms when missing (scripts/deps dkms). It skips
-# when message_slot is already registered with DKMS: that installation is
-# someone's, and the test would remove it.
+# every test when message_slot is already registered with DKMS: that
+# installation is someone's, and the test would remove it. Skips are
+# counted apart, and fail under CI (tests/lib/result.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -25,10 +26,13 @@ done
 planned=$((5 + 3 * (${#rels[@]} - 1) + 2))
 
 echo "TAP version 13"
+# Every planned test that cannot run is a skip (a failure under CI), never
+# a pass or nothing at all.
 if [ "$(id -u)" -ne 0 ]; then
-	echo "1..0 # SKIP needs root"
-	echo "# dkms: 0 passed, 0 failed"
-	exit 0
+	skip_all "$planned" "needs root"
+	rm -rf "$work"
+	summary dkms
+	exit
 fi
 if ! "$top/scripts/deps" dkms >"$work/deps.log" 2>&1 || ! command -v dkms >/dev/null; then
 	echo "1..1"
@@ -38,10 +42,10 @@ if ! "$top/scripts/deps" dkms >"$work/deps.log" 2>&1 || ! command -v dkms >/dev/
 	exit 1
 fi
 if dkms status 2>/dev/null | grep -q '^message_slot/'; then
-	echo "1..0 # SKIP message_slot is already registered with DKMS; not touching it"
-	echo "# dkms: 0 passed, 0 failed"
+	skip_all "$planned" "message_slot is already registered with DKMS; not touching it"
 	rm -rf "$work"
-	exit 0
+	summary dkms
+	exit
 fi
 echo "1..$planned"
 

@@ -18,11 +18,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$top/tests/lib/result.sh"
 
-skip() { # skip NAME REASON
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
 [ $# -ge 1 ] || { echo "usage: $0 \"REL VMLINUZ KDIR\"..." >&2; exit 2; }
 read -r rel _ kdir <<<"$1"
 
