@@ -17,6 +17,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$top/tests/lib/result.sh"
+# What the man, sysusers and udev tests run, so that a fresh machine runs
+# them instead of skipping them.
+"$top/scripts/deps" man-db systemd udev util-linux >/dev/null 2>&1 ||
+	echo "# install: scripts/deps man-db systemd udev util-linux failed"
 
 [ $# -ge 1 ] || { echo "usage: $0 \"REL VMLINUZ KDIR\"..." >&2; exit 2; }
 read -r rel _ kdir <<<"$1"
