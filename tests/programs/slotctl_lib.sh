@@ -15,24 +15,29 @@ run_nobody() {
 	return 0
 }
 
+# Waits up to TENTHS tenths of a second for PID to exit, and kills it
+# then; its status in $rc, 124 if it was killed (and then returns 1).
+wait_bounded() { # wait_bounded PID TENTHS
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt "$2" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill "$1"
+		wait "$1"
+		rc=124
+		return 1
+	fi
+	wait "$1"
+	rc=$?
+}
+
 # run, but killed after 5 s (status 124): for a command that must fail at
 # once and would otherwise wait for ever, such as a watch taking a bad count.
 run_bounded() {
 	"$@" >"$out" 2>"$err" </dev/null &
-	bounded=$!
-	i=0
-	while kill -0 "$bounded" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$bounded" 2>/dev/null; then
-		kill "$bounded"
-		wait "$bounded"
-		rc=124
-		return 0
-	fi
-	wait "$bounded"
-	rc=$?
+	wait_bounded $! 50
 	return 0
 }
 

@@ -574,19 +574,8 @@ watch_bg() { # watch_bg OPTION... SLOT CHANNEL
 
 # Waits up to 10 s for the watcher to exit; its status in $rc.
 watch_wait() {
-	i=0
-	while kill -0 "$watcher" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$watcher" 2>/dev/null; then
-		kill "$watcher"
-		diag "slotctl watch still running after 10 s"
-		rc=124
-		return 1
-	fi
-	wait "$watcher"
-	rc=$?
+	wait_bounded "$watcher" 100 ||
+		{ diag "slotctl watch still running after 10 s"; return 1; }
 }
 
 t_watch_prints_current_then_new_messages_escaped() {
