@@ -162,9 +162,8 @@ int ms_caches_create(void)
 /**
  * ms_caches_destroy() - destroy the caches
  *
- * Waits first for the messages still queued for an RCU free (retired
- * under a quota); the channels went with their slots.
- * kmem_cache_destroy() takes a NULL cache.
+ * The channels went with their slots; kmem_cache_destroy() waits a grace
+ * period for a SLAB_TYPESAFE_BY_RCU cache and takes a NULL cache.
  *
  * Context: module exit, after every slot is gone. Sleeps.
  */
@@ -172,7 +171,6 @@ void ms_caches_destroy(void)
 {
 	int i;
 
-	rcu_barrier();
 	for (i = 0; i < MS_MSG_CACHES; i++)
 		kmem_cache_destroy(ms_message_caches[i]);
 	kmem_cache_destroy(ms_channel_cache);
@@ -183,33 +181,14 @@ static struct kmem_cache *ms_message_cache(size_t len)
 	return ms_message_caches[(len - 1) / MS_MSG_STEP];
 }
 
-/* Returns a message that no reader can reach any more to its cache. */
+/*
+ * Returns a message that was just replaced, or one never published, to
+ * its cache at once: readers may still hold a replaced one, and
+ * SLAB_TYPESAFE_BY_RCU lets them (they check its number).
+ */
 static void ms_message_free(struct ms_message *msg)
 {
 	kmem_cache_free(ms_message_cache(ms_message_len(msg)), msg);
-}
-
-static void ms_message_free_rcu(struct rcu_head *head)
-{
-	ms_message_free(container_of((void *)head, struct ms_message, data));
-}
-
-/*
- * Frees a message that was just replaced. Readers may still hold it, and
- * SLAB_TYPESAFE_BY_RCU lets them. Under a quota the free waits a grace
- * period: a writer computing its growth from this message's length must
- * not see the message reused and back in the same channel. Its data then
- * holds the rcu_head, so its number is cleared first, for readers.
- */
-static void ms_message_retire(struct ms_message *msg, unsigned long quota)
-{
-	if (!quota) {
-		ms_message_free(msg);
-		return;
-	}
-	WRITE_ONCE(msg->head, ms_head(0, ms_message_len(msg)));
-	smp_wmb();	/* the number, before the rcu_head over the data */
-	call_rcu((struct rcu_head *)msg->data, ms_message_free_rcu);
 }
 
 /*
@@ -443,7 +422,7 @@ static struct ms_message *ms_channel_xchg(struct ms_channel *ch,
 
 /*
  * Counts a change of a channel's message from @old to @msg (either may be
- * NULL); the caller then retires @old. Each old message comes back from
+ * NULL); the caller then frees @old. Each old message comes back from
  * exactly one exchange, so it is counted and freed exactly once however
  * many writers and clears race.
  */
@@ -460,46 +439,32 @@ static void ms_channel_account(struct ms_slot *slot, struct ms_message *old,
 
 /*
  * Swaps @msg in under a quota. The growth is computed, charged and the
- * message swapped under the slot's @quota_lock, so no other write can
- * replace the message the growth was computed from, and @quota_used is
- * exactly the bytes stored whenever a writer tests it: a write fails with
- * -EDQUOT only if it fails against what the slot holds, as it would in
- * any serial order. A shrink is released before the unlock, for the same
- * reason. A clear may still drop the message meanwhile (it
- * takes no spinlock), hence the cmpxchg() and the retry. Preemption is
- * disabled, which holds off RCU grace periods, and under a quota a
- * replaced message is freed only after one (ms_message_retire()), so
- * @old can be neither freed nor reused meanwhile.
+ * message swapped under the slot's @quota_lock, which clears under a
+ * quota take too (ms_channel_drop()), so nothing can replace the message
+ * the growth was computed from, and @quota_used is exactly the bytes
+ * stored whenever a writer tests it: a write fails with -EDQUOT only if
+ * it fails against what the slot holds, as it would in any serial order.
+ * A shrink is released before the unlock, for the same reason.
  */
 static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
 						  struct ms_channel *ch,
 						  struct ms_message *msg,
 						  unsigned long quota)
 {
-	struct ms_message *old, *seen;
+	struct ms_message *old;
 	long grow;
 
 	raw_spin_lock(&slot->quota_lock);
-	old = rcu_dereference_sched(ch->msg);
-	for (;;) {
-		grow = (long)ms_message_len(msg) -
-		       (old ? (long)ms_message_len(old) : 0);
-		if (grow > 0 && !ms_quota_charge(slot, grow, quota)) {
-			old = ERR_PTR(-EDQUOT);
-			break;
-		}
-		seen = unrcu_pointer(cmpxchg(&ch->msg, RCU_INITIALIZER(old),
-					     RCU_INITIALIZER(msg)));
-		if (seen == old)
-			break;
-		/* A clear took it: measure again against nothing. */
-		if (grow > 0)
-			ms_quota_uncharge(slot, grow);
-		old = seen;
+	old = rcu_dereference_protected(ch->msg,
+					lockdep_is_held(&slot->quota_lock));
+	grow = (long)ms_message_len(msg) - (old ? (long)ms_message_len(old) : 0);
+	if (grow > 0 && !ms_quota_charge(slot, grow, quota)) {
+		old = ERR_PTR(-EDQUOT);
+	} else {
+		old = ms_channel_xchg(ch, msg);
+		if (grow < 0)
+			ms_quota_uncharge(slot, -grow);
 	}
-	/* A shrink is released inside the lock too: the next writer's test is exact. */
-	if (!IS_ERR(old) && grow < 0)
-		ms_quota_uncharge(slot, -grow);
 	raw_spin_unlock(&slot->quota_lock);
 	return old;
 }
@@ -515,7 +480,8 @@ static struct ms_message *ms_channel_swap_charged(struct ms_slot *slot,
  * which goes back to its cache. Under a quota, the growth is charged first
  * (see "Quota" in internal.h).
  *
- * Context: process context; lockless, but waits while the quota changes.
+ * Context: process context; takes no lock without a quota (@slot's
+ * quota_lock under one), but waits while the quota changes.
  * Return: 0, or -EDQUOT if @msg would take the slot past its quota; @msg
  * is freed then, and the channel is unchanged.
  */
@@ -538,35 +504,40 @@ int ms_channel_publish(struct ms_slot *slot, struct ms_channel *ch,
 		ms_channel_account(slot, old, msg);
 	}
 	ms_quota_exit();
-	/*
-	 * Freed with preemption enabled: on PREEMPT_RT the slab's locks
-	 * sleep. @quota still decides how: a write that measured @old under
-	 * a quota entered its section after the quota was set, and
-	 * ms_quota_set() waits for sections such as this one, so with
-	 * @quota 0 no write can hold @old.
-	 */
+	/* Freed with preemption enabled: on PREEMPT_RT the slab's locks sleep. */
 	if (IS_ERR(old)) {
 		ms_message_free(msg);
 		return PTR_ERR(old);
 	}
 	if (old)
-		ms_message_retire(old, quota);
+		ms_message_free(old);
 	ms_poll_wake(slot, ch);
 	return 0;
 }
 
-/* Drops the channel's message, if any, releasing its bytes from the quota. */
+/*
+ * Drops the channel's message, if any, releasing its bytes from the
+ * quota; under a quota inside @quota_lock, so that a writer's test sees
+ * either the message and its bytes or neither.
+ */
 static void ms_channel_drop(struct ms_slot *slot, struct ms_channel *ch,
 			    unsigned long quota)
 {
-	struct ms_message *old = ms_channel_xchg(ch, NULL);
+	struct ms_message *old;
 
+	if (quota) {
+		raw_spin_lock(&slot->quota_lock);
+		old = ms_channel_xchg(ch, NULL);
+		if (old)
+			ms_quota_uncharge(slot, ms_message_len(old));
+		raw_spin_unlock(&slot->quota_lock);
+	} else {
+		old = ms_channel_xchg(ch, NULL);
+	}
 	if (!old)
 		return;
-	if (quota)
-		ms_quota_uncharge(slot, ms_message_len(old));
 	ms_channel_account(slot, old, NULL);
-	ms_message_retire(old, quota);
+	ms_message_free(old);
 }
 
 /* Walks at most this many channels per RCU read section. */

@@ -135,6 +135,9 @@ static int ms_dump_open(struct inode *inode, struct file *file)
 	struct ms_slot *slot = inode->i_private;
 	struct ms_dump *d;
 
+	/* Like the nodes: no file may outlive a failing module init. */
+	if (!ms_open_allowed())
+		return -ENXIO;
 	d = __seq_open_private(file, &ms_dump_seq_ops, sizeof(*d));
 	if (!d)
 		return -ENOMEM;

@@ -90,14 +90,12 @@
  * @quota_lock (a raw spinlock: preemption is off, and the section is a few
  * loads and two atomics), measures the growth against the channel's
  * current message, charges it to @quota_used, failing with -EDQUOT
- * (nothing changed) if that passes the quota, and swaps its message in
- * with cmpxchg(), measuring again if a clear dropped the message
- * meanwhile (under a quota a replaced message waits a grace period before
- * it goes back to its cache, so the one measured cannot come back); a
- * shrink is released after the swap, still under the lock. No write can replace the message
- * another measured, so a write fails exactly when it would fail in a
- * serial order, @quota_used never falls below the stored bytes and
- * concurrent writers cannot overshoot. A write that does not grow the
+ * (nothing changed) if that passes the quota, and swaps its message in;
+ * a shrink is released after the swap, still under the lock. A clear
+ * under a quota drops each message and its bytes under the same lock. So
+ * nothing replaces the message a writer measured, @quota_used is the
+ * stored bytes whenever a writer tests it, a write fails exactly when it
+ * would fail in a serial order, and concurrent writers cannot overshoot. A write that does not grow the
  * slot never fails: lowering the quota below what a slot holds keeps
  * every message and refuses only growth. Writes without a quota never
  * take the lock. @quota_used is
@@ -113,8 +111,7 @@
  *   ms_file.lock  ->  ms_quota_lock  ->  ms_slot.lock
  *   ms_quota_lock  ->  ms_slots_lock
  *   ms_quota_enter() (preemption off)  ->  ms_slot.quota_lock
- *   ms_file.lock  ->  ms_slot.poll_lock
- *   ms_slot.poll_lock  ->  wait queue locks
+ *   ms_file.lock  ->  ms_slot.poll_lock, the pollers' bucket locks
  *   ms_slots_lock  ->  (device core, debugfs)
  * ms_slots_lock (slot.c) guards the table of slots and each slot's
  * @open_files and @dev. Nothing that sysfs or debugfs callbacks run takes
@@ -139,8 +136,7 @@
  *	of length (1..BUF_LEN, the bytes in @data); the number is 0 while
  *	the object is being filled (it is SLAB_TYPESAFE_BY_RCU: see
  *	channel.c)
- * @data: the message bytes; the rcu_head of a message retired under a
- *	quota (see ms_message_retire())
+ * @data: the message bytes
  *
  * Immutable once published, until it is replaced and freed.
  */
@@ -201,7 +197,7 @@ struct ms_stats {
  * @quota_used: bytes charged against the quota: the stored bytes, plus
  *	the growth of the one write inside @quota_lock; kept only while a
  *	quota is set
- * @quota_lock: serialises the writes that charge and swap under a quota
+ * @quota_lock: serialises the writes and clears of messages under a quota
  * @nr_pollers: files in @pollers and @poll_spill
  * @pollers: files that have polled, keyed by their channel (poll.c)
  * @poll_lock: guards changes of @poll_spill
@@ -219,7 +215,7 @@ struct ms_slot {
 	struct dentry *debugfs;
 	struct ms_stats __percpu *stats;
 	atomic_long_t quota_used;
-	raw_spinlock_t quota_lock;	/* a quota write's charge and swap */
+	raw_spinlock_t quota_lock;	/* message changes under a quota */
 	atomic_t nr_pollers;
 	struct rhltable pollers;
 	spinlock_t poll_lock;		/* @poll_spill */
@@ -240,11 +236,12 @@ struct ms_slot {
  * @wait: where poll() waits on this file
  * @poll_state: whether the file is listed in its slot's pollers, or on
  *	their spill list, or neither (it has not polled); @lock for changes
- * @poll_key: the channel it is listed under; @lock
- * @poll_node: its entry in the slot's pollers
+ * @poll_entry: its listing in the slot's pollers (poll.c); @lock
  * @poll_spill: its link in the slot's spill list
  * @rcu: frees it after a grace period: writers may be waking it
  */
+struct ms_poll_entry;
+
 struct ms_file {
 	struct ms_slot *slot;
 	struct mutex lock;		/* ioctl() against write() */
@@ -252,8 +249,7 @@ struct ms_file {
 	u64 seen;
 	wait_queue_head_t wait;
 	u8 poll_state;
-	struct ms_channel *poll_key;
-	struct rhlist_head poll_node;
+	struct ms_poll_entry *poll_entry;
 	struct list_head poll_spill;
 	struct rcu_head rcu;
 };
@@ -274,7 +270,7 @@ extern bool ms_live;
  *
  * Context: any.
  * Return: true once module init has succeeded; until then, opens of the
- * slot and control nodes fail with -ENXIO.
+ * slot and control nodes and of the debugfs dumps fail with -ENXIO.
  */
 static inline bool ms_open_allowed(void)
 {
@@ -314,6 +310,7 @@ void ms_slots_quota_sync(void);
 int ms_poll_init(struct ms_slot *slot);
 void ms_poll_destroy(struct ms_slot *slot);
 void ms_poll_register(struct ms_file *mf);
+u8 ms_poll_state(struct ms_file *mf);
 void ms_poll_rekey(struct ms_file *mf, struct ms_channel *ch);
 void ms_poll_unregister(struct ms_file *mf);
 void ms_poll_wake(struct ms_slot *slot, struct ms_channel *ch);

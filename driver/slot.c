@@ -11,6 +11,7 @@
 #include <linux/lockdep.h>
 #include <linux/percpu.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -193,7 +194,10 @@ int ms_slot_add(unsigned int minor)
 	}
 out:
 	mutex_unlock(&ms_slots_lock);
-	/* No file can have a slot created here open: the lock was held. */
+	/*
+	 * No node can have a slot created here open (the lock was held);
+	 * a dump opened meanwhile holds a reference of its own.
+	 */
 	if (created && ret < 0)
 		ms_slot_put(created);
 	return ret;
@@ -467,6 +471,8 @@ static ssize_t ms_read_message(struct ms_file *mf, u8 *data, size_t count,
 		if (len != -EBUSY)
 			return len;
 		/* Writes keep replacing it: let grace periods pass, then retry. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
 }
@@ -520,7 +526,7 @@ static __poll_t ms_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 	u64 seq;
 
-	if (READ_ONCE(mf->poll_state) == MS_POLL_NONE)
+	if (ms_poll_state(mf) == MS_POLL_NONE)
 		ms_poll_register(mf);
 	poll_wait(file, &mf->wait, wait);
 	/*

@@ -741,3 +741,46 @@ QUOTA_TEST(writes_that_fit_in_every_order_never_get_edquot)
 	ASSERT_EQ(sysfs_value(slot_a, "channels"), 1);
 	close(fd);
 }
+
+/* ---- clears racing writers --------------------------------------------- */
+
+static void *clear_loop_main(void *arg)
+{
+	int fd = ctl_open();
+
+	(void)arg;
+	while (!atomic_load(&fit_stop))
+		ASSERT_OK(ctl_fd(fd, MSG_SLOT_CTL_CLEAR, slot_a));
+	close(fd);
+	return NULL;
+}
+
+/*
+ * With quota 128, a file replacing its channel's 128 bytes with 128 more
+ * while clears drop them succeeds in every serial order: before a clear
+ * it grows nothing, after one it grows into an empty slot. A writer that
+ * saw the message gone but its bytes still charged would fail.
+ */
+QUOTA_TEST(writes_racing_clears_never_get_edquot)
+{
+	static struct fitter f = { .len = BUF_LEN };
+	pthread_t writer, clearer;
+
+	set_quota(BUF_LEN);
+	atomic_store(&fit_stop, false);
+	f.fd = dev_open(slot_a);
+	f.ok = f.edquot = 0;
+	ASSERT_OK(ioctl(f.fd, MSG_SLOT_CHANNEL, 1));
+	ASSERT_EQ(pthread_create(&writer, NULL, fitter_main, &f), 0);
+	ASSERT_EQ(pthread_create(&clearer, NULL, clear_loop_main, NULL), 0);
+	usleep(5 * 1000 * 1000);
+	atomic_store(&fit_stop, true);
+	ASSERT_EQ(pthread_join(writer, NULL), 0);
+	ASSERT_EQ(pthread_join(clearer, NULL), 0);
+	TH_LOG("%lu writes of 128 bytes racing clears stored, %lu refused with EDQUOT",
+	       f.ok, f.edquot);
+	ASSERT_GT(f.ok, 1000);
+	ASSERT_EQ(f.edquot, 0);
+	ASSERT_LE(sysfs_value(slot_a, "bytes"), BUF_LEN);
+	close(f.fd);
+}
