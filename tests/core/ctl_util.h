@@ -59,6 +59,15 @@ static inline bool has_device(unsigned int minor)
 	return path_exists(class_dir(minor));
 }
 
+/*
+ * Whether @minor has slot state: a device, or messages and counters kept
+ * since a mknod node opened it. Every slot has a dump file in debugfs.
+ */
+static inline bool has_slot(unsigned int minor)
+{
+	return has_device(minor) || path_exists(dump_path(minor));
+}
+
 static inline int ctl_open(void)
 {
 	int fd = open(CONTROL_PATH, O_RDWR);
@@ -107,6 +116,29 @@ static inline void drop_slot(unsigned int minor)
 		       minor, strerror(errno));
 		harness_fail();
 	}
+}
+
+/* Notes which minors have a slot now, for drop_new_slots(). */
+static inline void note_slots(bool had[256])
+{
+	unsigned int minor;
+
+	for (minor = 0; minor < 256; minor++)
+		had[minor] = has_slot(minor);
+}
+
+/*
+ * Removes the slots made since note_slots(): a slot opened through mknod
+ * lives until it is removed, and ADD of any minor takes only minors with
+ * none, which later tests need.
+ */
+static inline void drop_new_slots(const bool had[256])
+{
+	unsigned int minor;
+
+	for (minor = 0; minor < 256; minor++)
+		if (!had[minor] && has_slot(minor))
+			drop_slot(minor);
 }
 
 /* Gives @minor a new, empty slot with a device and all counters at 0. */
