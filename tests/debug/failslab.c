@@ -20,6 +20,7 @@
 #include "../core/ctl_util.h"
 
 #define FAILSLAB "/sys/kernel/debug/failslab/"
+#define FAIL_USERCOPY "/sys/kernel/debug/fail_usercopy/"
 #define MINOR 240
 
 static void put_file(const char *path, const char *value)
@@ -47,6 +48,9 @@ static void failslab_setup(void)
 	put_file(FAILSLAB "cache-filter", "N");
 	put_file(FAILSLAB "probability", "0");
 	put_file(FAILSLAB "verbose", "0");
+	/* Its default prints a call trace per fault, a kernel report to the runner. */
+	put_file(FAIL_USERCOPY "probability", "0");
+	put_file(FAIL_USERCOPY "verbose", "0");
 	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	ASSERT_TRUE(fail_nth_fd >= 0);
 }
