@@ -587,8 +587,9 @@ static void report(struct soak *sh, const struct watch *wa, double seconds)
 	       SUM(sh, opens_done), SUM(sh, closes_done),
 	       (unsigned long long)t.extra_ops,
 	       (unsigned long long)t.extra_absent);
-	TH_LOG("control: %llu clears, %llu adds, %llu removes (%llu EBUSY), %llu removes of the open slot refused",
-	       clears, wa->adds, wa->removes, wa->busy, wa->refused);
+	TH_LOG("control: %llu clears, %llu adds, %llu removes (%llu EBUSY), %llu removes of the open slot refused, %lu minors reclaimed from racing opens",
+	       clears, wa->adds, wa->removes, wa->busy, wa->refused,
+	       wa->reclaimed);
 	TH_LOG("introspection: %llu sysfs rounds (%llu values), %llu dumps (%llu lines, %llu bytes)",
 	       wa->sysfs_rounds, wa->sysfs_rounds * 5, wa->dumps, wa->lines,
 	       wa->dump_bytes);

@@ -23,7 +23,7 @@ enum {
 	PARENT_WRITER = MSG_NWRITERS - 1,	/* messages the parent writes */
 	EXTRA_CHANNEL = 9,	/* the channel used on extra slots */
 	MAX_EXTRAS = 2,		/* extra slots alive at once */
-	MAX_USED = 32,		/* distinct minors they may get */
+	MAX_USED = 256,		/* distinct minors they may get */
 };
 
 /* The shared channels: small and large ids, the largest one included. */
@@ -64,6 +64,7 @@ struct watch {
 	pthread_t threads[3];
 	int live[MAX_EXTRAS], nlive;
 	int used[MAX_USED], nused;
+	unsigned long reclaimed;	/* minors reclaim_extras() gave back */
 	unsigned long long adds, removes, busy, refused;
 	unsigned long long sysfs_rounds, dumps, lines, dump_bytes;
 };
@@ -102,6 +103,40 @@ static inline void publish_extra(struct watch *wa)
 		     wa->nlive ? wa->live[wa->nlive - 1] : -1);
 }
 
+static inline bool extra_is_live(struct watch *wa, int minor)
+{
+	int i;
+
+	for (i = 0; i < wa->nlive; i++)
+		if (wa->live[i] == minor)
+			return true;
+	return false;
+}
+
+/*
+ * A worker's open that resolved an extra slot's node just before the
+ * slot was removed makes a new slot on that minor (every minor works
+ * through its node), and ADD of any minor takes only minors with no slot:
+ * give such minors back, or ADD runs out of them. A REMOVE refused with
+ * EBUSY (the worker still has it open) is tried again next time.
+ */
+static inline void reclaim_extras(struct watch *wa, int fd)
+{
+	int i, m;
+
+	for (i = 0; i < wa->nused; i++) {
+		m = wa->used[i];
+		if (extra_is_live(wa, m) || !has_slot((unsigned int)m))
+			continue;
+		if (!has_device((unsigned int)m))
+			ASSERT_EQ(ctl_fd(fd, MSG_SLOT_CTL_ADD, (unsigned int)m), m);
+		if (ctl_fd(fd, MSG_SLOT_CTL_REMOVE, (unsigned int)m) == 0)
+			wa->reclaimed++;
+		else
+			ASSERT_EQ(errno, EBUSY);
+	}
+}
+
 /* Adds a slot device (any minor) with one message on it. */
 static inline void control_add(struct watch *wa, int fd)
 {
@@ -110,6 +145,7 @@ static inline void control_add(struct watch *wa, int fd)
 
 	if (wa->nlive == MAX_EXTRAS)
 		return;
+	reclaim_extras(wa, fd);
 	minor = ctl_fd(fd, MSG_SLOT_CTL_ADD, MSG_SLOT_ANY_MINOR);
 	ASSERT_GE(minor, 0);
 	ASSERT_NE(minor, (int)wa->sh->minor);
