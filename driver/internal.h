@@ -95,11 +95,11 @@
  * under a quota drops each message and its bytes under the same lock. So
  * nothing replaces the message a writer measured, @quota_used is the
  * stored bytes whenever a writer tests it, a write fails exactly when it
- * would fail in a serial order, and concurrent writers cannot overshoot. A write that does not grow the
- * slot never fails: lowering the quota below what a slot holds keeps
- * every message and refuses only growth. Writes without a quota never
- * take the lock. @quota_used is
- * kept only while a quota is set. A write changes its message pointer and
+ * would fail in a serial order, and concurrent writers cannot overshoot.
+ * A write that does not grow the slot never fails: lowering the quota
+ * below what a slot holds keeps every message and refuses only growth.
+ * Writes without a quota never take the lock. @quota_used is kept only
+ * while a quota is set. A write changes its message pointer and
  * the statistics between ms_quota_enter() and ms_quota_exit(), with
  * preemption disabled; a clear holds ms_quota_lock. Changing the parameter
  * takes that lock, raises a flag that makes new writers wait, waits a

@@ -111,6 +111,7 @@ static void ms_poll_unlist(struct ms_slot *slot, struct ms_poll_entry *e)
  */
 void ms_poll_register(struct ms_file *mf)
 {
+	struct ms_channel *ch;
 	u8 state;
 
 	mutex_lock(&mf->lock);
@@ -123,9 +124,12 @@ void ms_poll_register(struct ms_file *mf)
 		 * loads the count in ms_poll_wake()).
 		 */
 		atomic_inc(&mf->slot->nr_pollers);
+		/* The count, before the listing: see above. */
 		smp_mb__after_atomic();
-		state = ms_poll_list(mf, rcu_dereference_protected(mf->channel,
-						lockdep_is_held(&mf->lock)));
+		ch = rcu_dereference_protected(mf->channel,
+					       lockdep_is_held(&mf->lock));
+		state = ms_poll_list(mf, ch);
+		/* The listing, before the state; pairs with ms_poll_state(). */
 		smp_store_release(&mf->poll_state, state);
 	}
 	mutex_unlock(&mf->lock);
@@ -140,6 +144,7 @@ void ms_poll_register(struct ms_file *mf)
  */
 u8 ms_poll_state(struct ms_file *mf)
 {
+	/* Pairs with the release in ms_poll_register(). */
 	return smp_load_acquire(&mf->poll_state);
 }
 
@@ -162,6 +167,7 @@ void ms_poll_rekey(struct ms_file *mf, struct ms_channel *ch)
 	/* A spilled file is found by its channel pointer: nothing to move. */
 	if (mf->poll_state != MS_POLL_LISTED)
 		return;
+	/* The new listing, before the state says where it is. */
 	smp_store_release(&mf->poll_state, ms_poll_list(mf, ch));
 	ms_poll_unlist(mf->slot, old);
 }
