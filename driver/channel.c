@@ -162,8 +162,10 @@ int ms_caches_create(void)
 /**
  * ms_caches_destroy() - destroy the caches
  *
- * The channels went with their slots; kmem_cache_destroy() waits a grace
- * period for a SLAB_TYPESAFE_BY_RCU cache and takes a NULL cache.
+ * The channels went with their slots, and no RCU callback of this module
+ * is pending (nothing here uses call_rcu()); kmem_cache_destroy() itself
+ * frees a SLAB_TYPESAFE_BY_RCU cache's slabs only after a grace period,
+ * and takes a NULL cache.
  *
  * Context: module exit, after every slot is gone. Sleeps.
  */

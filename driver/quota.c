@@ -64,19 +64,21 @@ void ms_quota_unhold(void)
  * @bytes: how much its stored bytes are about to grow, > 0
  * @quota: the quota from ms_quota_enter()
  *
- * One atomic add both reserves and tests, so writers racing for the last
- * bytes cannot overshoot together.
+ * Writers and clears change @slot's usage only under its quota_lock, so
+ * a test followed by an add is exact.
  *
- * Context: between ms_quota_enter() and ms_quota_exit(), quota on.
+ * Context: between ms_quota_enter() and ms_quota_exit(), quota on;
+ * @slot->quota_lock held.
  * Return: true if the bytes are reserved, false (nothing reserved) if
  * they would take the slot past @quota.
  */
 bool ms_quota_charge(struct ms_slot *slot, long bytes, unsigned long quota)
 {
-	if ((unsigned long)atomic_long_add_return(bytes, &slot->quota_used) <= quota)
-		return true;
-	atomic_long_sub(bytes, &slot->quota_used);
-	return false;
+	lockdep_assert_held(&slot->quota_lock);
+	if ((unsigned long)atomic_long_read(&slot->quota_used) + bytes > quota)
+		return false;
+	atomic_long_add(bytes, &slot->quota_used);
+	return true;
 }
 
 /**
@@ -84,10 +86,11 @@ bool ms_quota_charge(struct ms_slot *slot, long bytes, unsigned long quota)
  * @slot: the slot
  * @bytes: how many, >= 0
  *
- * Context: between ms_quota_enter() and ms_quota_exit(), quota on.
+ * Context: quota on; @slot->quota_lock held (a write, or a clear).
  */
 void ms_quota_uncharge(struct ms_slot *slot, long bytes)
 {
+	lockdep_assert_held(&slot->quota_lock);
 	atomic_long_sub(bytes, &slot->quota_used);
 }
 
