@@ -7,6 +7,8 @@
 #   make [KDIR=/lib/modules/<release>/build]   build everything
 #   make programs                              message_sender and message_reader (no kernel
 #                                              headers, no libudev needed), slotctl if libudev is there
+#   make lib                                   libmsgslot.so.1 and libmsgslot.a (needs libudev)
+#   make LINK=shared                           the programs linked to libmsgslot.so.1, not libmsgslot.a
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
 #   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
@@ -17,7 +19,8 @@
 #   make clean                                 remove every build product
 #   make install [DESTDIR=] [PREFIX=/usr/local] [KERNELRELEASE=]
 #                                              the module (install-module), then the programs,
-#                                              header, man pages and udev rule (install-programs)
+#                                              header, man pages and udev rule (install-programs),
+#                                              then libmsgslot (install-lib) [LIBDIR=$(PREFIX)/lib]
 #   make uninstall                             remove exactly what install added
 #   make dkms-install [KERNELRELEASE=]         the module through DKMS; make dkms-uninstall
 #   make sign [SIGN_KEY= SIGN_CERT=]           sign message_slot.ko (default: DKMS's MOK pair)
@@ -56,16 +59,36 @@ endif
 CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra
-CPPFLAGS += -D_GNU_SOURCE -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Iinclude/uapi -DMS_VERSION='"$(MS_VERSION)"'
 
 # The classic programs need only libc and include/uapi; slotctl also libudev.
 CLASSIC := message_sender message_reader
 PROGRAMS := $(CLASSIC) slotctl
 LIB_OBJS := utils/slot.o utils/classic.o
 LIB := utils/libslot.a
-UDEV_LIB := utils/libslot-udev.a
 
-.PHONY: all module programs clean check check-rt check-debug demo lint docs bench \
+# libmsgslot (include/msgslot.h): libmsgslot.so.1 and libmsgslot.a at the
+# top of the tree. The programs link the static one, so that ./slotctl runs
+# from the tree; `make LINK=shared` links them to libmsgslot.so.1 (the
+# Debian packages do). The classic programs use only its channel.o, which
+# needs no libudev.
+MSGSLOT_SRCS := $(wildcard utils/libmsgslot/*.c)
+MSGSLOT_SONAME := libmsgslot.so.1
+MSGSLOT_SO := libmsgslot.so.1.0.0
+MSGSLOT_A := libmsgslot.a
+MSGSLOT_MAP := utils/libmsgslot/libmsgslot.map
+MSGSLOT_HDRS := include/msgslot.h utils/libmsgslot/internal.h include/uapi/linux/message_slot.h
+MSGSLOT_CPPFLAGS = -DMSGSLOT_LIB_VERSION='"$(MS_VERSION)"'
+LINK ?= static
+ifeq ($(LINK),shared)
+  CLASSIC_MSGSLOT := libmsgslot.so
+  SLOTCTL_MSGSLOT := libmsgslot.so
+else
+  CLASSIC_MSGSLOT := utils/libmsgslot/channel.o
+  SLOTCTL_MSGSLOT := $(MSGSLOT_A)
+endif
+
+.PHONY: all module programs lib clean check check-rt check-debug demo lint docs bench \
 	sign load unload
 
 all: module programs
@@ -85,9 +108,9 @@ have_libudev = printf '\043include <libudev.h>\nint main(void) { return !udev_ne
 # skipped with the package to install: they do not need it.
 programs: $(CLASSIC)
 	@if $(have_libudev); then \
-		$(MAKE) --no-print-directory slotctl; \
+		$(MAKE) --no-print-directory slotctl lib; \
 	else \
-		echo "message_slot: slotctl not built: it needs libudev (apt-get install libudev-dev)" >&2; \
+		echo "message_slot: slotctl and libmsgslot not built: they need libudev (apt-get install libudev-dev)" >&2; \
 	fi
 
 # Signing, for kernels that load only signed modules (Secure Boot,
@@ -115,19 +138,37 @@ unload:
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(UDEV_LIB): utils/udev.o
-	$(AR) rcs $@ $^
-
-utils/%.o: utils/%.c utils/slot.h include/uapi/linux/message_slot.h
+utils/%.o: utils/%.c utils/slot.h include/msgslot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-utils/udev.o utils/slotctl.o: utils/udev.h
+utils/devices.o utils/slotctl.o: utils/devices.h
 
-$(CLASSIC): %: utils/%.o $(LIB)
+lib: $(MSGSLOT_SO) $(MSGSLOT_A)
+
+utils/libmsgslot/%.o: utils/libmsgslot/%.c $(MSGSLOT_HDRS)
+	$(CC) $(CPPFLAGS) $(MSGSLOT_CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+utils/libmsgslot/%.pic.o: utils/libmsgslot/%.c $(MSGSLOT_HDRS)
+	$(CC) $(CPPFLAGS) $(MSGSLOT_CPPFLAGS) $(CFLAGS) -fPIC -c -o $@ $<
+
+$(MSGSLOT_A): $(MSGSLOT_SRCS:.c=.o)
+	$(AR) rcs $@ $^
+
+# Only what libmsgslot.map lists is exported, in version MSGSLOT_1.
+$(MSGSLOT_SO): $(MSGSLOT_SRCS:.c=.pic.o) $(MSGSLOT_MAP)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(MSGSLOT_SONAME) \
+		-Wl,--version-script=$(MSGSLOT_MAP) -Wl,-z,defs -Wl,--as-needed \
+		-o $@ $(filter %.o,$^) -ludev
+	ln -sf $@ $(MSGSLOT_SONAME)
+	ln -sf $(MSGSLOT_SONAME) libmsgslot.so
+
+libmsgslot.so: $(MSGSLOT_SO)
+
+$(CLASSIC): %: utils/%.o $(LIB) $(CLASSIC_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# slotctl finds slot devices through libudev (libudev-dev to build).
-slotctl: utils/slotctl.o $(UDEV_LIB) $(LIB)
+# slotctl finds slot devices through libmsgslot, and so libudev (libudev-dev to build).
+slotctl: utils/slotctl.o utils/devices.o $(LIB) $(SLOTCTL_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ludev
 
 check:
@@ -161,7 +202,8 @@ bench:
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
-	rm -f message_slot.ko $(PROGRAMS) $(LIB) $(UDEV_LIB) utils/*.o
+	rm -f message_slot.ko $(PROGRAMS) $(LIB) utils/*.o utils/libmsgslot/*.o \
+		$(MSGSLOT_A) $(MSGSLOT_SO) $(MSGSLOT_SONAME) libmsgslot.so msgslot.pc
 	rm -rf build
 	-$(MAKE) -C tests clean 2>/dev/null
 
@@ -179,6 +221,8 @@ KERNELRELEASE ?= $(or $(shell sed -n 's/.*UTS_RELEASE "\(.*\)".*/\1/p' \
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 INCLUDEDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
 UDEVRULESDIR ?= /lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
@@ -186,7 +230,9 @@ MODULEDIR ?= /lib/modules/$(KERNELRELEASE)/updates
 DEPMOD ?= $(firstword $(shell command -v depmod 2>/dev/null) $(wildcard /sbin/depmod /usr/sbin/depmod))
 MODINFO ?= $(firstword $(shell command -v modinfo 2>/dev/null) $(wildcard /sbin/modinfo /usr/sbin/modinfo))
 
-MANPAGES := $(wildcard Documentation/man/*.[0-9])
+# Section 3 (libmsgslot) goes with install-lib, the rest with the programs.
+MANPAGES := $(filter-out %.3,$(wildcard Documentation/man/*.[0-9]))
+MAN3PAGES := $(wildcard Documentation/man/*.3)
 UDEV_RULE := packaging/udev/60-message_slot.rules
 SYSUSERS := packaging/sysusers.d/message_slot.conf
 MODROOT = $(DESTDIR)/lib/modules/$(KERNELRELEASE)
@@ -210,11 +256,11 @@ depmod_sh = if [ -z "$(DEPMOD)" ]; then \
 	fi
 
 .PHONY: install uninstall install-module uninstall-module install-programs \
-	uninstall-programs dkms-install dkms-uninstall
+	uninstall-programs install-lib uninstall-lib dkms-install dkms-uninstall
 
-install: install-module install-programs
+install: install-module install-programs install-lib
 
-uninstall: uninstall-module uninstall-programs
+uninstall: uninstall-module uninstall-programs uninstall-lib
 
 # Installs the module signed when a key is configured (SIGN_KEY, or DKMS's
 # MOK pair), unsigned otherwise.
@@ -278,6 +324,39 @@ uninstall-programs:
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/message_slot.conf
 	@$(call prune,$(INCLUDEDIR)/linux $(addprefix $(MANDIR)/man,$(sort $(subst .,,$(suffix $(MANPAGES))))) \
 		$(if $(DESTDIR),$(BINDIR) $(UDEVRULESDIR) $(SYSUSERSDIR)))
+
+# msgslot.pc for where install-lib puts the library and its header.
+msgslot.pc: utils/libmsgslot/msgslot.pc.in FORCE
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(MS_VERSION)|' $< >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+.PHONY: FORCE
+
+# libmsgslot: the shared library and its links, the header, msgslot.pc and
+# the section 3 pages (the static library stays in the tree).
+install-lib: lib msgslot.pc
+	install -D -m 0644 $(MSGSLOT_SO) $(DESTDIR)$(LIBDIR)/$(MSGSLOT_SO)
+	ln -sf $(MSGSLOT_SO) $(DESTDIR)$(LIBDIR)/$(MSGSLOT_SONAME)
+	ln -sf $(MSGSLOT_SONAME) $(DESTDIR)$(LIBDIR)/libmsgslot.so
+	install -D -m 0644 include/msgslot.h $(DESTDIR)$(INCLUDEDIR)/msgslot.h
+	install -D -m 0644 msgslot.pc $(DESTDIR)$(PKGCONFIGDIR)/msgslot.pc
+	@for f in $(MAN3PAGES); do \
+		echo "install -D -m 0644 $$f $(DESTDIR)$(MANDIR)/man3/$${f##*/}"; \
+		install -D -m 0644 $$f $(DESTDIR)$(MANDIR)/man3/$${f##*/} || exit 1; \
+	done
+	@# On the live system, the loader's cache learns the new library.
+	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
+
+uninstall-lib:
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(MSGSLOT_SO) $(MSGSLOT_SONAME) libmsgslot.so)
+	rm -f $(DESTDIR)$(INCLUDEDIR)/msgslot.h $(DESTDIR)$(PKGCONFIGDIR)/msgslot.pc
+	@for f in $(MAN3PAGES); do \
+		echo "rm -f $(DESTDIR)$(MANDIR)/man3/$${f##*/}"; \
+		rm -f $(DESTDIR)$(MANDIR)/man3/$${f##*/}; \
+	done
+	@$(call prune,$(PKGCONFIGDIR) $(MANDIR)/man3 $(if $(DESTDIR),$(LIBDIR) $(INCLUDEDIR)))
+	@if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null 2>&1; then ldconfig; fi
 
 # prune DIR...: removes each DIR if it is empty; in a DESTDIR its parents
 # too while they are empty, up to DESTDIR itself. Directories every system

@@ -10,7 +10,6 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,30 +53,6 @@ int slot_parse_channel(const char *text, unsigned int *channel)
 invalid:
 	errno = EINVAL;
 	return -1;
-}
-
-int slot_set_channel(int fd, unsigned int channel)
-{
-	return ioctl(fd, MSG_SLOT_CHANNEL, channel);
-}
-
-int slot_write_message(int fd, const void *msg, size_t len)
-{
-	ssize_t n = write(fd, msg, len);
-
-	if (n < 0)
-		return -1;
-	if ((size_t)n != len) {
-		/* The driver stores all or nothing: a short count is a bug. */
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
-ssize_t slot_read_message(int fd, void *buf, size_t size)
-{
-	return read(fd, buf, size);
 }
 
 int slot_write_all(int fd, const void *buf, size_t len)
@@ -197,9 +172,9 @@ int slot_open_channel(const struct slot_prog *p, const char *path,
 		slot_fail(p, path, "cannot open", &f);
 		return -1;
 	}
-	if (slot_set_channel(fd, channel)) {
+	f.err = -msgslot_set_channel(fd, channel);
+	if (f.err) {
 		f.step = SLOT_STEP_SELECT;
-		f.err = errno;
 		close(fd);
 		slot_fail(p, path, "cannot select the channel", &f);
 		return -1;
@@ -218,8 +193,8 @@ int slot_send(const struct slot_prog *p, const char *path, unsigned int channel,
 
 	if (fd < 0)
 		return SLOT_EXIT_FAILURE;
-	if (slot_write_message(fd, msg, len)) {
-		f.err = errno;
+	f.err = -msgslot_send(fd, msg, len);
+	if (f.err) {
 		slot_fail(p, path, "cannot write the message", &f);
 		close(fd);
 		return SLOT_EXIT_FAILURE;
@@ -243,9 +218,9 @@ int slot_recv(const struct slot_prog *p, const char *path, unsigned int channel)
 	fd = slot_open_channel(p, path, channel, O_RDONLY);
 	if (fd < 0)
 		return SLOT_EXIT_FAILURE;
-	len = slot_read_message(fd, buf, sizeof(buf));
+	len = msgslot_recv(fd, buf, sizeof(buf));
 	if (len < 0) {
-		f.err = errno;
+		f.err = (int)-len;
 		slot_fail(p, path, "cannot read the message", &f);
 		close(fd);
 		return SLOT_EXIT_FAILURE;
@@ -349,24 +324,5 @@ void slot_print_escaped(FILE *out, const unsigned char *buf, size_t len,
 			fprintf(out, "\\x%02x", c);
 			i++;
 		}
-	}
-}
-
-ssize_t slot_wait_message(int fd, void *buf, size_t size)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	for (;;) {
-		ssize_t n;
-
-		if (poll(&p, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		n = slot_read_message(fd, buf, size);
-		/* Cleared between poll() and read(): wait for the next one. */
-		if (n >= 0 || errno != EWOULDBLOCK)
-			return n;
 	}
 }

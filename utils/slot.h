@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <linux/message_slot.h>
+#include <msgslot.h>
 
 /* The module's name, and the group the udev rule gives the slot nodes. */
 #define SLOT_MODULE	"message_slot"
@@ -87,18 +88,6 @@ int slot_parse_decimal(const char *text, unsigned long long max,
  */
 int slot_parse_channel(const char *text, unsigned int *channel);
 
-/* Selects @channel on the open slot @fd. Returns 0 or -1 with errno set. */
-int slot_set_channel(int fd, unsigned int channel);
-
-/* Writes a whole message. Returns 0 or -1 with errno set. */
-int slot_write_message(int fd, const void *msg, size_t len);
-
-/*
- * Reads the channel's message into @buf (BUF_LEN bytes). Returns its
- * length or -1 with errno set.
- */
-ssize_t slot_read_message(int fd, void *buf, size_t size);
-
 /* Writes all of @buf to @fd, retrying short writes. 0 or -1 with errno. */
 int slot_write_all(int fd, const void *buf, size_t len);
 
@@ -108,12 +97,6 @@ int slot_write_all(int fd, const void *buf, size_t len);
  */
 int slot_open_channel(const struct slot_prog *p, const char *path,
 		      unsigned int channel, int flags);
-
-/*
- * Waits with poll() until the channel holds a message this file has not
- * read, then reads it into @buf. Returns its length or -1 with errno set.
- */
-ssize_t slot_wait_message(int fd, void *buf, size_t size);
 
 /* slot_print_escaped() flags. */
 enum {

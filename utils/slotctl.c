@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "slot.h"
-#include "udev.h"
+#include "devices.h"
 
 #ifndef MS_VERSION
 #define MS_VERSION "unknown"
@@ -169,19 +169,20 @@ static int parse_channel(const struct args *a, int i, unsigned int *channel)
  */
 static int need_module(void)
 {
-	int loaded = slot_module_loaded();
+	char version[64];
+	int ret = msgslot_module_version(version, sizeof(version));
 
-	if (loaded > 0)
+	if (!ret)
 		return 0;
-	if (loaded < 0)
-		slot_error(prog, "libudev", "cannot look up the module", errno);
+	if (ret != -ENOENT)
+		slot_error(prog, "libudev", "cannot look up the module", -ret);
 	else
 		fprintf(stderr, "%s: module " SLOT_MODULE " is not loaded (load it with: insmod " SLOT_MODULE ".ko or modprobe " SLOT_MODULE ")\n",
 			prog);
 	return -1;
 }
 
-/* Reports why slot_dev_lookup() or slot_resolve_minor() failed on @slot. */
+/* Reports why slot_dev_lookup() or msgslot_minor() failed on @slot. */
 static void lookup_error(const char *slot, int err)
 {
 	if (err == ENODEV)
@@ -327,10 +328,10 @@ static int do_watch(const struct args *a)
 	if (fd < 0)
 		return SLOT_EXIT_FAILURE;
 	for (seen = 0; !a->count || seen < a->count; seen++) {
-		ssize_t n = slot_wait_message(fd, buf, sizeof(buf));
+		ssize_t n = msgslot_wait(fd, buf, sizeof(buf), -1);
 
 		if (n < 0) {
-			slot_error(prog, path, "cannot wait for a message", errno);
+			slot_error(prog, path, "cannot wait for a message", (int)-n);
 			close(fd);
 			return SLOT_EXIT_FAILURE;
 		}
@@ -587,7 +588,7 @@ static int control(unsigned long request, unsigned int minor,
 
 	if (need_module())
 		return -1;
-	if (slot_control_node(node, sizeof(node))) {
+	if (msgslot_control_node(node, sizeof(node))) {
 		report(SLOT_CONTROL_NAME, "no control device");
 		return -1;
 	}
@@ -657,11 +658,13 @@ static int control_slot(const struct args *a, unsigned long request,
 	const char *slot = a->argv[0];
 	unsigned int minor;
 	char object[32];
+	int ret;
 
 	if (need_module())
 		return SLOT_EXIT_FAILURE;
-	if (slot_resolve_minor(slot, &minor)) {
-		lookup_error(slot, errno);
+	ret = msgslot_minor(slot, &minor);
+	if (ret) {
+		lookup_error(slot, -ret);
 		return SLOT_EXIT_FAILURE;
 	}
 	minor_name(minor, object, sizeof(object));
@@ -835,7 +838,7 @@ static int version(void)
 	char buf[256];
 
 	printf("%s %s\n", prog, MS_VERSION);
-	if (!slot_module_version(buf, sizeof(buf)))
+	if (!msgslot_module_version(buf, sizeof(buf)))
 		printf(SLOT_MODULE " module %s\n", buf);
 	else
 		printf(SLOT_MODULE " module not loaded\n");
