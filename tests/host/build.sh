@@ -94,7 +94,7 @@ for f in message_sender message_reader; do
 	fi
 done
 [ ! -e "$src/slotctl" ] || { echo "slotctl built without libudev?" >>"$work/plain.log"; st=1; }
-grep -q "slotctl not built: it needs libudev (apt-get install libudev-dev)" "$work/plain.log" || st=1
+grep -q "slotctl and libmsgslot not built: they need libudev (apt-get install libudev-dev)" "$work/plain.log" || st=1
 grep -qi "warning\|kernel headers" "$work/plain.log" && st=1
 result $st "make_programs_needs_no_libudev_nor_kernel_headers" "$work/plain.log"
 

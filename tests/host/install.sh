@@ -57,6 +57,10 @@ result $? "make_install_into_destdir_with_prefix" "$work/install.log"
 	echo "lib/udev/rules.d/60-message_slot.rules"
 	echo "usr/lib/sysusers.d/message_slot.conf"
 	echo "usr/include/linux/message_slot.h"
+	echo "usr/include/msgslot.h"
+	for l in libmsgslot.so libmsgslot.so.1 libmsgslot.so.1.0.0 pkgconfig/msgslot.pc; do
+		echo "${prefix#/}/lib/$l"
+	done
 	for p in $programs; do echo "usr/bin/$p"; done
 	for m in "$src"/Documentation/man/*.[0-9]; do
 		echo "usr/share/man/man${m##*.}/${m##*/}"
@@ -66,7 +70,7 @@ result $? "make_install_into_destdir_with_prefix" "$work/install.log"
 (cd "$dest" && find . ! -type d | sed 's|^\./||' | grep -v "^lib/modules/$rel/modules\.") |
 	sort >"$work/actual"
 diff -u "$work/expected" "$work/actual" >"$work/tree.diff"
-result $? "install_tree_is_exactly_module_programs_header_man_udev_sysusers" "$work/tree.diff"
+result $? "install_tree_is_exactly_module_programs_library_headers_man_udev_sysusers" "$work/tree.diff"
 
 # depmod ran on the DESTDIR: the index lists the module and modinfo, asked
 # as modprobe would, resolves the name to the installed file.
@@ -112,8 +116,10 @@ if command -v man >/dev/null; then
 	: >"$work/man.log"
 	for m in "$src"/Documentation/man/*.[0-9]; do
 		name=${m##*/}
+		# A link page (".so man3/msgslot_send.3") is shown as its target.
+		want=$(sed -n '1s|^\.so man[0-9]/||p' "$m")
 		got=$(man -M "$dest$prefix/share/man" -w "${name##*.}" "${name%.*}" 2>&1)
-		[ "$got" = "$dest$prefix/share/man/man${name##*.}/$name" ] ||
+		[ "$got" = "$dest$prefix/share/man/man${name##*.}/${want:-$name}" ] ||
 			echo "man -w ${name##*.} ${name%.*}: $got" >>"$work/man.log"
 	done
 	[ ! -s "$work/man.log" ]
