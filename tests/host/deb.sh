@@ -46,6 +46,8 @@ echo "1..$planned"
 
 deb=$top/build/deb
 pkgroot=$top/build/pkgroot
+# What an earlier run staged is never what the guests get from this one.
+rm -rf "$pkgroot"
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 arch=$(dpkg --print-architecture)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
