@@ -23,6 +23,8 @@
 #                                              then libmsgslot (install-lib) [LIBDIR=$(PREFIX)/lib]
 #   make uninstall                             remove exactly what install added
 #   make dkms-install [KERNELRELEASE=]         the module through DKMS; make dkms-uninstall
+#   make deb                                   Debian packages in build/deb/ (debian/, lintian-clean):
+#                                              message-slot-dkms, message-slot-utils, libmsgslot1, -dev
 #   make sign [SIGN_KEY= SIGN_CERT=]           sign message_slot.ko (default: DKMS's MOK pair)
 #   make load [PARAMS='major=240 slots=8']     insmod it, after checking kernel and signature
 #   make unload                                rmmod it
@@ -256,7 +258,8 @@ depmod_sh = if [ -z "$(DEPMOD)" ]; then \
 	fi
 
 .PHONY: install uninstall install-module uninstall-module install-programs \
-	uninstall-programs install-lib uninstall-lib dkms-install dkms-uninstall
+	uninstall-programs install-lib uninstall-lib dkms-source dkms-install \
+	dkms-uninstall deb
 
 install: install-module install-programs install-lib
 
@@ -371,11 +374,9 @@ prune = for d in $(1); do d=$(DESTDIR)$$d; \
 DKMS ?= dkms
 DKMS_SRC = /usr/src/message_slot-$(MS_VERSION)
 
-dkms-install:
-	@command -v $(DKMS) >/dev/null 2>&1 || { echo "message_slot: no dkms: apt-get install dkms" >&2; exit 1; }
-	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
-	@if [ -e /lib/modules/$(KERNELRELEASE)/updates/message_slot.ko ]; then \
-		echo "message_slot: make install has installed it for $(KERNELRELEASE): make uninstall-module first" >&2; exit 1; fi
+# dkms-source [DKMS_SRC=DIR]: only the source tree DKMS builds from (what
+# the message-slot-dkms package installs, debian/rules).
+dkms-source:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/driver $(DKMS_SRC)/include/uapi/linux
 	install -m 0644 driver/Kbuild driver/*.c driver/*.h $(DKMS_SRC)/driver/
@@ -383,6 +384,13 @@ dkms-install:
 	install -m 0644 Makefile $(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(MS_VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	echo $(MS_VERSION) >$(DKMS_SRC)/VERSION
+
+dkms-install:
+	@command -v $(DKMS) >/dev/null 2>&1 || { echo "message_slot: no dkms: apt-get install dkms" >&2; exit 1; }
+	@test -n "$(KERNELRELEASE)" || { echo "message_slot: no kernel release in $(KDIR); give KERNELRELEASE=" >&2; exit 1; }
+	@if [ -e /lib/modules/$(KERNELRELEASE)/updates/message_slot.ko ]; then \
+		echo "message_slot: make install has installed it for $(KERNELRELEASE): make uninstall-module first" >&2; exit 1; fi
+	@$(MAKE) --no-print-directory dkms-source MS_VERSION=$(MS_VERSION) DKMS_SRC=$(DKMS_SRC)
 	$(DKMS) status -m message_slot -v $(MS_VERSION) | grep -q . || $(DKMS) add message_slot/$(MS_VERSION)
 	$(DKMS) build --force message_slot/$(MS_VERSION) -k $(KERNELRELEASE)
 	$(DKMS) install --force message_slot/$(MS_VERSION) -k $(KERNELRELEASE)
@@ -398,3 +406,7 @@ dkms-uninstall:
 	@for d in /usr/src/message_slot-*; do \
 		if [ -f $$d/VERSION ] && [ -f $$d/dkms.conf ]; then echo "rm -rf $$d"; rm -rf $$d; fi; \
 	done
+
+# Debian packages, with dpkg-buildpackage and debhelper, in build/deb/.
+deb:
+	scripts/deb
