@@ -8,7 +8,9 @@
 #include "../core/ctl_util.h"
 
 #include <msgslot.h>
+#include <libgen.h>
 #include <pthread.h>
+#include <sys/wait.h>
 
 /* Minors used here: 240..249. */
 
@@ -283,4 +285,27 @@ TEST(module_version_control_node_and_library_version)
 
 	ASSERT_TRUE(msgslot_version() != NULL);
 	ASSERT_GT(strlen(msgslot_version()), 0);
+}
+
+TEST(documentation_example_sends_reads_and_counts)
+{
+	char self[PATH_MAX], cmd[PATH_MAX + 64], out[256] = "";
+	ssize_t n;
+	FILE *p;
+
+	fresh_slot(248);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ASSERT_GT(n, 0);
+	self[n] = '\0';
+	snprintf(cmd, sizeof(cmd), "%s/msgslot_example slot248 5 'hi there'",
+		 dirname(self));
+	p = popen(cmd, "r");
+	ASSERT_TRUE(p != NULL);
+	n = (ssize_t)fread(out, 1, sizeof(out) - 1, p);
+	ASSERT_EQ(pclose(p), 0);
+	out[n > 0 ? n : 0] = '\0';
+	TH_LOG("example printed: %s", out);
+	ASSERT_TRUE(strstr(out, "channel 5 holds \"hi there\"\n") != NULL);
+	ASSERT_TRUE(strstr(out, "slot248: 1 channels, 8 bytes, 1 writes, 1 reads\n") != NULL);
+	ASSERT_OK(ctl(MSG_SLOT_CTL_REMOVE, 248));
 }
