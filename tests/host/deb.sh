@@ -24,12 +24,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 . "$top/tests/lib/result.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 \"REL VMLINUZ KDIR\"..." >&2; exit 2; }
-rels=()
-for k in "$@"; do
-	read -r r _ _ <<<"$k"
-	rels+=("$r")
-done
+. "$top/tests/lib/releases.sh"
 pkgs=(message-slot-dkms message-slot-utils libmsgslot1 libmsgslot-dev)
 # make deb, lintian (4 + the rest), then the installing tests.
 installing=$((1 + 4 + 2 + 2 * ${#rels[@]} + 1 + 1 + 1 + 1))

@@ -17,12 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 . "$top/tests/lib/result.sh"
 
-[ $# -ge 1 ] || { echo "usage: $0 \"REL VMLINUZ KDIR\"..." >&2; exit 2; }
-rels=()
-for k in "$@"; do
-	read -r r _ _ <<<"$k"
-	rels+=("$r")
-done
+. "$top/tests/lib/releases.sh"
 planned=$((5 + 3 * (${#rels[@]} - 1) + 2))
 
 echo "TAP version 13"
