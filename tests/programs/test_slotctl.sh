@@ -48,6 +48,7 @@ stat_to_full_stdout_fails
 stat_output_selects_columns
 stat_noheadings_drops_the_header
 stat_raw_one_space_no_alignment
+stat_names_alone_one_per_line_by_minor
 add_prints_name_and_creates_node
 add_without_minor_takes_lowest_free
 add_existing_fails_file_exists
@@ -385,6 +386,18 @@ t_stat_raw_one_space_no_alignment() {
 	done
 	run "$SLOTCTL" stat -rn -o maj:min,name 210
 	expect_success && expect_text "$MAJOR:210 slot210"
+}
+
+# What the bash completion asks for (packaging/bash-completion/slotctl).
+t_stat_names_alone_one_per_line_by_minor() {
+	fresh 210 || return 1
+	fresh 212 || return 1
+	run "$SLOTCTL" stat --raw --noheadings --output NAME
+	expect_success || return 1
+	ls /sys/class/message_slot | sed 's/^slot//' | sort -n | sed 's/^/slot/' >"$tmp/want"
+	grep -qx slot210 "$tmp/want" && grep -qx slot212 "$tmp/want" || bad "no slot210, slot212 in sysfs" ||
+		return 1
+	expect_stdout "$tmp/want"
 }
 
 t_add_prints_name_and_creates_node() {
