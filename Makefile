@@ -144,7 +144,8 @@ $(LIB): $(LIB_OBJS)
 utils/%.o: utils/%.c utils/slot.h include/msgslot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-utils/devices.o utils/slotctl.o: utils/devices.h
+utils/devices.o utils/slotctl.o utils/prometheus.o: utils/devices.h
+utils/slotctl.o utils/prometheus.o: utils/prometheus.h
 
 lib: $(MSGSLOT_SO) $(MSGSLOT_A)
 
@@ -171,7 +172,7 @@ $(CLASSIC): %: utils/%.o $(LIB) $(CLASSIC_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # slotctl finds slot devices through libmsgslot, and so libudev (libudev-dev to build).
-slotctl: utils/slotctl.o utils/devices.o $(LIB) $(SLOTCTL_MSGSLOT)
+slotctl: utils/slotctl.o utils/devices.o utils/prometheus.o $(LIB) $(SLOTCTL_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ludev
 
 check:

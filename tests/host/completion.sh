@@ -129,7 +129,7 @@ result $? "completes_the_commands_slotctl_help_lists" "$work/verbs.log"
 : >"$work/opts.log"
 for v in $verbs; do
 	# "  -J, --json   ...", "  -n, --count N  ...": every option named.
-	"$real" "$v" --help | sed -n '/^Options:/,/^$/s/^  \(-[^ ,]*\)\(, \(--[^ ]*\)\)\{0,1\}.*/\1 \3/p' |
+	"$real" "$v" --help | sed -n '/^Options:/,/^$/s/^ \{2,6\}\(-[^ ,]*\)\(, \(--[^ ]*\)\)\{0,1\}.*/\1 \3/p' |
 		tr ' ' '\n' | sed '/^$/d' >"$work/opts"
 	[ -s "$work/opts" ] || echo "slotctl $v --help lists no options" >>"$work/opts.log"
 	# shellcheck disable=SC2046 # a list of words
@@ -152,8 +152,13 @@ expect "$work/cols.log" "slotctl stat --output=name,b" "name,bytes"
 expect "$work/cols.log" "slotctl stat -o name,maj:" ":min"
 expect "$work/cols.log" "slotctl stat --output=name,MA" "name,MAJ:MIN"
 expect "$work/cols.log" "slotctl stat -rno na" "name"
+# --format: the formats stat --help names.
+expect "$work/cols.log" "slotctl stat --format " table raw json prometheus
+expect "$work/cols.log" "slotctl stat --format=p" "prometheus"
+"$real" stat --help | grep -q -- '--format FORMAT table (the default), raw, json' ||
+	echo "stat --help does not name the formats as expected" >>"$work/cols.log"
 [ ! -s "$work/cols.log" ]
-result $? "completes_stat_columns_as_its_help_lists" "$work/cols.log"
+result $? "completes_stat_columns_and_formats_as_its_help_lists" "$work/cols.log"
 
 # --- slot names, from slotctl ---------------------------------------------
 : >"$work/stub.log"
