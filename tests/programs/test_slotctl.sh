@@ -49,6 +49,8 @@ stat_output_selects_columns
 stat_noheadings_drops_the_header
 stat_raw_one_space_no_alignment
 stat_names_alone_one_per_line_by_minor
+stat_prometheus_matches_sysfs
+stat_format_usage_errors_exit_2
 add_prints_name_and_creates_node
 add_without_minor_takes_lowest_free
 add_existing_fails_file_exists
@@ -94,7 +96,7 @@ t_help_on_stdout_exit_0() {
 t_every_command_help_has_synopsis_line() {
 	for line in "send SLOT CHANNEL MESSAGE" "recv SLOT CHANNEL" \
 		"watch [-r|--raw] [-0|--null] [-n|--count N] SLOT CHANNEL" \
-		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]" \
+		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [--format FORMAT] [SLOT]" \
 		"add [MINOR]" "remove SLOT" "clear SLOT"; do
 		cmd=${line%% *}
 		for opt in --help -h; do
@@ -398,6 +400,68 @@ t_stat_names_alone_one_per_line_by_minor() {
 	grep -qx slot210 "$tmp/want" && grep -qx slot212 "$tmp/want" || bad "no slot210, slot212 in sysfs" ||
 		return 1
 	expect_stdout "$tmp/want"
+}
+
+# The Prometheus text format of MINORS (default: every slot device), from
+# sysfs, as slotctl(1) shows it.
+expected_prometheus() { # expected_prometheus [MINORS]
+	set -- ${1:-$(ls /sys/class/message_slot | sed 's/^slot//' | sort -n)}
+	for f in "channels gauge Channels of the slot that hold a message." \
+		"bytes gauge Bytes in the messages the slot holds." \
+		"writes counter Messages written since the slot was created." \
+		"reads counter Messages read since the slot was created." \
+		"open_files gauge Files that have the slot open, through any node."; do
+		attr=${f%% *}
+		type=${f#* }
+		help=${type#* }
+		type=${type%% *}
+		name=message_slot_$attr
+		[ "$type" = counter ] && name=${name}_total
+		echo "# HELP $name $help"
+		echo "# TYPE $name $type"
+		for m; do
+			echo "$name{slot=\"slot$m\",minor=\"$m\"} $(sysval "$m" "$attr")"
+		done
+	done
+}
+
+# Also prints the exposition on the console as "# PROMETHEUS| " lines, for
+# scripts/check to give the Prometheus parser (which the guest lacks).
+t_stat_prometheus_matches_sysfs() {
+	fresh 213 || return 1
+	run "$SLOTCTL" send 213 1 "prometheus"
+	run "$SLOTCTL" send 213 2 "text"
+	run "$SLOTCTL" recv 213 1
+	exec 4</dev/message_slot/slot213
+	run "$SLOTCTL" stat --format prometheus
+	expected_prometheus >"$tmp/want"
+	exec 4<&-
+	expect_success && expect_stdout "$tmp/want" || return 1
+	grep -qx 'message_slot_writes_total{slot="slot213",minor="213"} 2' "$out" &&
+		grep -qx 'message_slot_open_files{slot="slot213",minor="213"} 1' "$out" ||
+		bad "slot213's writes or open files are not 2 and 1" || return 1
+	sed 's/^/# PROMETHEUS| /' "$out"
+	for slot in 213 slot213 /dev/message_slot/slot213; do
+		run "$SLOTCTL" stat --format=prometheus "$slot"
+		expected_prometheus 213 >"$tmp/want"
+		expect_success && expect_stdout "$tmp/want" || { diag "stat --format prometheus $slot"; return 1; }
+	done
+	# -n has no effect, as with --json; --format json is --json.
+	run "$SLOTCTL" stat -n --format prometheus 213
+	expect_success && expect_stdout "$tmp/want" || return 1
+	run "$SLOTCTL" stat --format json
+	expect_success && check_stat json
+}
+
+t_stat_format_usage_errors_exit_2() {
+	for args in "stat --format" "stat --format bogus" "stat --format Prometheus" \
+		"stat --format prometheus --json" "stat --format prometheus -r" \
+		"stat --format json --format raw" "stat --format prometheus -o name" \
+		"stat --format= " "watch --format prometheus slot0 1" "stat -F prometheus"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run "$SLOTCTL" $args
+		expect_usage || { diag "slotctl $args"; return 1; }
+	done
 }
 
 t_add_prints_name_and_creates_node() {
