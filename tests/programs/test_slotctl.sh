@@ -4,7 +4,9 @@
 # test_slotctl.sh - TAP tests of slotctl (SPEC Part 2, "slotctl"), against
 # what its man page, Documentation/man/slotctl.1, and its --help say:
 # send and recv byte for byte like message_sender and message_reader;
-# stat's table and --json against the counters in sysfs; add, remove and
+# stat's table, --json and --format prometheus against the counters in
+# sysfs (the exposition also on the console, for scripts/check's parser),
+# and the bare names the bash completion asks for; add, remove and
 # clear with their errors, as root and as nobody; diagnostics
 # "slotctl: OBJECT: reason" on stderr; exit 0, 1 failure, 2 usage.
 #
