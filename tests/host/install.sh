@@ -99,19 +99,22 @@ for p in $programs; do
 done
 for f in "$ko" "$dest$prefix/include/linux/message_slot.h" "$dest/lib/udev/rules.d/60-message_slot.rules" \
 	"$dest$prefix"/share/man/man*/* "$dest$prefix/share/bash-completion/completions/slotctl"; do
-	[ "$(stat -c %a "$f")" = 644 ] || stat -c '%n %a' "$f" >>"$work/modes.log"
+	[ "$(stat -c %a "$f" 2>&1)" = 644 ] || echo "$f: $(stat -c %a "$f" 2>&1)" >>"$work/modes.log"
 done
 [ -n "$programs" ] && [ ! -s "$work/modes.log" ]
 result $? "programs_0755_data_files_0644" "$work/modes.log"
 
+# Every one of them, not only the last, decides.
 {
-	cmp "$src/include/uapi/linux/message_slot.h" "$dest$prefix/include/linux/message_slot.h"
-	cmp "$src/packaging/udev/60-message_slot.rules" "$dest/lib/udev/rules.d/60-message_slot.rules"
-	cmp "$src/packaging/bash-completion/slotctl" "$dest$prefix/share/bash-completion/completions/slotctl"
+	st=0
+	cmp "$src/include/uapi/linux/message_slot.h" "$dest$prefix/include/linux/message_slot.h" || st=1
+	cmp "$src/packaging/udev/60-message_slot.rules" "$dest/lib/udev/rules.d/60-message_slot.rules" || st=1
+	cmp "$src/packaging/bash-completion/slotctl" "$dest$prefix/share/bash-completion/completions/slotctl" ||
+		st=1
 	printf '#include <linux/message_slot.h>\nint main(void) { return MSG_SLOT_CHANNEL == 0; }\n' |
-		gcc -std=c11 -Wall -Werror -fsyntax-only -I"$dest$prefix/include" -x c -
+		gcc -std=c11 -Wall -Werror -fsyntax-only -I"$dest$prefix/include" -x c - || st=1
 } >"$work/hdr.log" 2>&1
-result $? "installed_header_rule_and_completion_are_the_sources_and_header_compiles" "$work/hdr.log"
+result $st "installed_header_rule_and_completion_are_the_sources_and_header_compiles" "$work/hdr.log"
 
 # man finds each page by its section in the installed tree.
 if command -v man >/dev/null; then
