@@ -39,11 +39,14 @@ real=$dest/usr/bin/slotctl
 [ "$st" -eq 0 ] && [ -f "$compl" ] && [ -x "$real" ]
 result $? "install_programs_installs_slotctl_and_its_completion" "$work/install.log"
 
-# Where bash-completion's loader looks, as its pkg-config file says.
+# Where bash-completion's loader looks, as its pkg-config file says, is
+# the Makefile's BASHCOMPDIR for PREFIX=/usr.
 want=$(pkg-config --variable=completionsdir bash-completion 2>&1)
-echo "bash-completion's completionsdir: $want; installed: /usr/share/bash-completion/completions" \
-	>"$work/dir.log"
-[ "$want" = /usr/share/bash-completion/completions ]
+# shellcheck disable=SC2016 # $(...) is make's, not the shell's
+got=$(printf 'print-var:\n\t@echo $(BASHCOMPDIR)\n' |
+	make -C "$src" -s --no-print-directory -f Makefile -f - PREFIX=/usr print-var 2>&1)
+echo "bash-completion's completionsdir: $want; BASHCOMPDIR with PREFIX=/usr: $got" >"$work/dir.log"
+[ -n "$want" ] && [ "$want" = "$got" ]
 result $? "bashcompdir_with_prefix_usr_is_bash_completions_completionsdir" "$work/dir.log"
 
 if command -v shellcheck >/dev/null; then
