@@ -21,7 +21,7 @@ promcheck=$top/tests/lib/promcheck
 echo "TAP version 13"
 echo "1..5"
 
-gcc -std=c11 -D_GNU_SOURCE -I"$top/include/uapi" -O2 -Wall -Wextra -Werror \
+gcc -std=c11 -D_GNU_SOURCE -I"$top/include" -I"$top/include/uapi" -O2 -Wall -Wextra -Werror \
 	-o "$work/prom_write" "$top/tests/host/prom_write.c" "$top/utils/prometheus.c" \
 	>"$work/cc.log" 2>&1
 result $? "formatter_builds_with_wall_wextra_werror" "$work/cc.log"
