@@ -272,9 +272,11 @@ else
 	printf 'PATH=%q\n. %q\n' "$PATH" "$compl" >"$work/plain.rc"
 	pty_test "interactive_bash_completes_on_tab_without_bash_completion" "$work/plain.rc"
 	if [ -f /usr/share/bash-completion/bash_completion ]; then
-		# The loader finds the installed file itself, on the first TAB.
-		printf 'PATH=%q\nXDG_DATA_DIRS=%q\n. /usr/share/bash-completion/bash_completion\n' \
-			"$PATH" "$dest/usr/share" >"$work/loader.rc"
+		# The loader finds the installed file itself, on the first TAB:
+		# the DESTDIR's, the first place it looks once no user directory
+		# (nor a copy installed on this host) comes before it.
+		printf 'PATH=%q\nunset BASH_COMPLETION_USER_DIR\nXDG_DATA_HOME=%q\nXDG_DATA_DIRS=%q\n. /usr/share/bash-completion/bash_completion\n' \
+			"$PATH" "$work/no-home" "$dest/usr/share" >"$work/loader.rc"
 		pty_test "interactive_bash_completes_on_tab_through_bash_completions_loader" "$work/loader.rc"
 	else
 		skip "interactive_bash_completes_on_tab_through_bash_completions_loader" "no bash-completion"
