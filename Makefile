@@ -19,8 +19,9 @@
 #   make clean                                 remove every build product
 #   make install [DESTDIR=] [PREFIX=/usr/local] [KERNELRELEASE=]
 #                                              the module (install-module), then the programs,
-#                                              header, man pages and udev rule (install-programs),
-#                                              then libmsgslot (install-lib) [LIBDIR=$(PREFIX)/lib]
+#                                              header, man pages, udev rule and bash completion
+#                                              (install-programs), then libmsgslot (install-lib)
+#                                              [LIBDIR=$(PREFIX)/lib]
 #   make uninstall                             remove exactly what install added
 #   make dkms-install [KERNELRELEASE=]         the module through DKMS; make dkms-uninstall
 #   make deb                                   Debian packages in build/deb/ (debian/, lintian-clean):
@@ -143,7 +144,8 @@ $(LIB): $(LIB_OBJS)
 utils/%.o: utils/%.c utils/slot.h include/msgslot.h include/uapi/linux/message_slot.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-utils/devices.o utils/slotctl.o: utils/devices.h
+utils/devices.o utils/slotctl.o utils/prometheus.o: utils/devices.h
+utils/slotctl.o utils/prometheus.o: utils/prometheus.h
 
 lib: $(MSGSLOT_SO) $(MSGSLOT_A)
 
@@ -170,7 +172,7 @@ $(CLASSIC): %: utils/%.o $(LIB) $(CLASSIC_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # slotctl finds slot devices through libmsgslot, and so libudev (libudev-dev to build).
-slotctl: utils/slotctl.o utils/devices.o $(LIB) $(SLOTCTL_MSGSLOT)
+slotctl: utils/slotctl.o utils/devices.o utils/prometheus.o $(LIB) $(SLOTCTL_MSGSLOT)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -ludev
 
 check:
@@ -226,6 +228,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 LIBDIR ?= $(PREFIX)/lib
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
+# Where bash-completion's loader looks (pkg-config bash-completion's completionsdir).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 UDEVRULESDIR ?= /lib/udev/rules.d
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 MODULEDIR ?= /lib/modules/$(KERNELRELEASE)/updates
@@ -237,6 +241,7 @@ MANPAGES := $(filter-out %.3,$(wildcard Documentation/man/*.[0-9]))
 MAN3PAGES := $(wildcard Documentation/man/*.3)
 UDEV_RULE := packaging/udev/60-message_slot.rules
 SYSUSERS := packaging/sysusers.d/message_slot.conf
+BASHCOMP := packaging/bash-completion/slotctl
 MODROOT = $(DESTDIR)/lib/modules/$(KERNELRELEASE)
 # What depmod writes; with a DESTDIR, uninstall removes them with the last module.
 DEPMOD_FILES := modules.dep modules.dep.bin modules.alias modules.alias.bin \
@@ -306,6 +311,7 @@ install-programs: programs
 	done
 	install -D -m 0644 $(UDEV_RULE) $(DESTDIR)$(UDEVRULESDIR)/60-message_slot.rules
 	install -D -m 0644 $(SYSUSERS) $(DESTDIR)$(SYSUSERSDIR)/message_slot.conf
+	install -D -m 0644 $(BASHCOMP) $(DESTDIR)$(BASHCOMPDIR)/slotctl
 	@# On the live system: the group the rule names, then the rule itself.
 	@if [ -z "$(DESTDIR)" ]; then \
 		if command -v systemd-sysusers >/dev/null 2>&1; then \
@@ -325,8 +331,9 @@ uninstall-programs:
 	done
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/60-message_slot.rules
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/message_slot.conf
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/slotctl
 	@$(call prune,$(INCLUDEDIR)/linux $(addprefix $(MANDIR)/man,$(sort $(subst .,,$(suffix $(MANPAGES))))) \
-		$(if $(DESTDIR),$(BINDIR) $(UDEVRULESDIR) $(SYSUSERSDIR)))
+		$(if $(DESTDIR),$(BINDIR) $(UDEVRULESDIR) $(SYSUSERSDIR) $(BASHCOMPDIR)))
 
 # msgslot.pc for where install-lib puts the library and its header.
 msgslot.pc: utils/libmsgslot/msgslot.pc.in FORCE

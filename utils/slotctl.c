@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "prometheus.h"
 #include "slot.h"
 #include "devices.h"
 
@@ -45,7 +46,11 @@ enum {
 	OPT_NULL = 1 << 3,	/* -0, --null */
 	OPT_OUTPUT = 1 << 4,	/* -o, --output LIST */
 	OPT_NOHEADINGS = 1 << 5, /* -n, --noheadings */
+	OPT_FORMAT = 1 << 6,	/* --format FORMAT (no short option) */
 };
+
+/* getopt's value of an option without a short one: not a character. */
+#define LONG_ONLY 0x100
 
 /*
  * Every option, for the verbs that take it. Two verbs may give one letter
@@ -62,6 +67,7 @@ static const struct verb_option {
 	{ OPT_NULL, { "null", no_argument, NULL, '0' } },
 	{ OPT_OUTPUT, { "output", required_argument, NULL, 'o' } },
 	{ OPT_NOHEADINGS, { "noheadings", no_argument, NULL, 'n' } },
+	{ OPT_FORMAT, { "format", required_argument, NULL, LONG_ONLY } },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -78,6 +84,8 @@ struct args {
 	bool raw;
 	bool null;
 	bool noheadings;
+	bool table;		/* --format table */
+	bool prometheus;	/* --format prometheus */
 	unsigned long long count;	/* 0: no limit */
 	size_t ncols;			/* -o: 0 for every column */
 	unsigned char cols[MAX_OUTPUT];	/* -o: indices into columns[] */
@@ -547,6 +555,7 @@ static void print_json(const struct args *a, const struct slot_dev *devs,
 static int do_stat(const struct args *a)
 {
 	struct slot_dev one, *devs = &one;
+	int status = SLOT_EXIT_OK;
 	size_t count = 1;
 
 	if (a->argc) {
@@ -561,7 +570,12 @@ static int do_stat(const struct args *a)
 			return SLOT_EXIT_FAILURE;
 		}
 	}
-	if (a->json)
+	if (a->prometheus) {
+		if (prom_print_devices(devs, count)) {
+			slot_error(prog, "stat", "cannot format", errno);
+			status = SLOT_EXIT_FAILURE;
+		}
+	} else if (a->json)
 		print_json(a, devs, count);
 	else if (a->raw)
 		print_raw(a, devs, count);
@@ -569,7 +583,7 @@ static int do_stat(const struct args *a)
 		print_table(a, devs, count);
 	if (devs != &one)
 		free(devs);
-	return SLOT_EXIT_OK;
+	return status;
 }
 
 /* --- add, remove, clear: requests to the control node ----------------- */
@@ -739,14 +753,17 @@ static const struct verb verbs[] = {
 	},
 	{
 		.name = "stat",
-		.synopsis = "stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]",
+		.synopsis = "stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [--format FORMAT] [SLOT]",
 		.summary = "show slot devices and their counters",
 		.help =
 			"Show every slot device, sorted by minor, or only SLOT's: one row each\n"
 			"under a header, or with --json one JSON object:\n"
 			"{\"slots\": [{\"name\": ..., \"node\": ..., \"major\": ..., \"minor\": ...,\n"
 			"\"channels\": ..., \"bytes\": ..., \"writes\": ..., \"reads\": ...,\n"
-			"\"open_files\": ...}, ...]}\n\n"
+			"\"open_files\": ...}, ...]}\n"
+			"or with --format prometheus the counters in the Prometheus text format,\n"
+			"one metric family each (message_slot_writes_total, ...), labels slot\n"
+			"and minor.\n\n"
 			SLOT_FORMS "\nOptions:\n"
 			"  -J, --json          print JSON\n"
 			"  -r, --raw           one space between cells, no alignment; spaces\n"
@@ -754,9 +771,11 @@ static const struct verb verbs[] = {
 			"  -n, --noheadings    no header line (the table and --raw)\n"
 			"  -o, --output LIST   only these columns, in this order: names from\n"
 			"                      the list below, comma-separated, any case\n"
+			"      --format FORMAT table (the default), raw, json (as --raw and\n"
+			"                      --json) or prometheus; one output format only\n"
 			"  -h, --help          show this help\n",
 		.min_args = 0, .max_args = 1,
-		.opts = OPT_JSON | OPT_RAW | OPT_NOHEADINGS | OPT_OUTPUT,
+		.opts = OPT_JSON | OPT_RAW | OPT_NOHEADINGS | OPT_OUTPUT | OPT_FORMAT,
 		.run = do_stat,
 	},
 	{
@@ -870,6 +889,24 @@ static int parse_output(struct args *a, const char *list)
 	}
 }
 
+/* Parses --format's FORMAT into @a. */
+static int parse_format(struct args *a, const char *format)
+{
+	if (!strcmp(format, "table"))
+		a->table = true;
+	else if (!strcmp(format, "raw"))
+		a->raw = true;
+	else if (!strcmp(format, "json"))
+		a->json = true;
+	else if (!strcmp(format, "prometheus"))
+		a->prometheus = true;
+	else
+		return usage_error(a->verb,
+				   "unknown format '%s': table, raw, json or prometheus",
+				   format);
+	return 0;
+}
+
 /* Takes option @c (with @optarg) of verb @a->verb into @a. */
 static int take_option(struct args *a, int c)
 {
@@ -900,6 +937,8 @@ static int take_option(struct args *a, int c)
 		break;
 	case OPT_OUTPUT:
 		return parse_output(a, optarg);
+	case OPT_FORMAT:
+		return parse_format(a, optarg);
 	}
 	return 0;
 }
@@ -923,6 +962,8 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 			continue;
 		longopts[n++] = options[i].opt;
 		c = options[i].opt.val;
+		if (c == LONG_ONLY)
+			continue;
 		snprintf(optstring + strlen(optstring), 3, "%c%s", c,
 			 options[i].opt.has_arg ? ":" : "");
 	}
@@ -942,6 +983,10 @@ static int run_verb(const struct verb *v, int argc, char **argv)
 	}
 	if (a.json && a.raw)
 		return usage_error(v, "--json and --raw are mutually exclusive");
+	if (a.json + a.raw + a.table + a.prometheus > 1)
+		return usage_error(v, "more than one output format");
+	if (a.prometheus && a.ncols)
+		return usage_error(v, "--output does not apply to --format prometheus");
 	a.argc = argc - optind;
 	a.argv = argv + optind;
 	if (a.argc < v->min_args || a.argc > v->max_args)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host-side install tests (TAP): `make install` into a DESTDIR with a PREFIX
-# gives exactly the expected tree, a module index that finds the module and
+# gives exactly the expected tree (the bash completion included), a module index that finds the module and
 # a module built for the release it is filed under; the udev rule, run by
 # this machine's udev, gives the nodes the owner, group and mode it
 # documents; `make uninstall` leaves no file behind.
@@ -61,6 +61,7 @@ result $? "make_install_into_destdir_with_prefix" "$work/install.log"
 	for l in libmsgslot.so libmsgslot.so.1 libmsgslot.so.1.0.0 pkgconfig/msgslot.pc; do
 		echo "${prefix#/}/lib/$l"
 	done
+	echo "usr/share/bash-completion/completions/slotctl"
 	for p in $programs; do echo "usr/bin/$p"; done
 	for m in "$src"/Documentation/man/*.[0-9]; do
 		echo "usr/share/man/man${m##*.}/${m##*/}"
@@ -70,7 +71,7 @@ result $? "make_install_into_destdir_with_prefix" "$work/install.log"
 (cd "$dest" && find . ! -type d | sed 's|^\./||' | grep -v "^lib/modules/$rel/modules\.") |
 	sort >"$work/actual"
 diff -u "$work/expected" "$work/actual" >"$work/tree.diff"
-result $? "install_tree_is_exactly_module_programs_library_headers_man_udev_sysusers" "$work/tree.diff"
+result $? "install_tree_is_exactly_module_programs_library_headers_man_udev_sysusers_completion" "$work/tree.diff"
 
 # depmod ran on the DESTDIR: the index lists the module and modinfo, asked
 # as modprobe would, resolves the name to the installed file.
@@ -97,19 +98,23 @@ for p in $programs; do
 	fi
 done
 for f in "$ko" "$dest$prefix/include/linux/message_slot.h" "$dest/lib/udev/rules.d/60-message_slot.rules" \
-	"$dest$prefix"/share/man/man*/*; do
-	[ "$(stat -c %a "$f")" = 644 ] || stat -c '%n %a' "$f" >>"$work/modes.log"
+	"$dest$prefix"/share/man/man*/* "$dest$prefix/share/bash-completion/completions/slotctl"; do
+	[ "$(stat -c %a "$f" 2>&1)" = 644 ] || echo "$f: $(stat -c %a "$f" 2>&1)" >>"$work/modes.log"
 done
 [ -n "$programs" ] && [ ! -s "$work/modes.log" ]
 result $? "programs_0755_data_files_0644" "$work/modes.log"
 
+# Every one of them, not only the last, decides.
 {
-	cmp "$src/include/uapi/linux/message_slot.h" "$dest$prefix/include/linux/message_slot.h"
-	cmp "$src/packaging/udev/60-message_slot.rules" "$dest/lib/udev/rules.d/60-message_slot.rules"
+	st=0
+	cmp "$src/include/uapi/linux/message_slot.h" "$dest$prefix/include/linux/message_slot.h" || st=1
+	cmp "$src/packaging/udev/60-message_slot.rules" "$dest/lib/udev/rules.d/60-message_slot.rules" || st=1
+	cmp "$src/packaging/bash-completion/slotctl" "$dest$prefix/share/bash-completion/completions/slotctl" ||
+		st=1
 	printf '#include <linux/message_slot.h>\nint main(void) { return MSG_SLOT_CHANNEL == 0; }\n' |
-		gcc -std=c11 -Wall -Werror -fsyntax-only -I"$dest$prefix/include" -x c -
+		gcc -std=c11 -Wall -Werror -fsyntax-only -I"$dest$prefix/include" -x c - || st=1
 } >"$work/hdr.log" 2>&1
-result $? "installed_header_and_rule_are_the_sources_and_header_compiles" "$work/hdr.log"
+result $st "installed_header_rule_and_completion_are_the_sources_and_header_compiles" "$work/hdr.log"
 
 # man finds each page by its section in the installed tree.
 if command -v man >/dev/null; then

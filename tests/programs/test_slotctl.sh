@@ -4,7 +4,9 @@
 # test_slotctl.sh - TAP tests of slotctl (SPEC Part 2, "slotctl"), against
 # what its man page, Documentation/man/slotctl.1, and its --help say:
 # send and recv byte for byte like message_sender and message_reader;
-# stat's table and --json against the counters in sysfs; add, remove and
+# stat's table, --json and --format prometheus against the counters in
+# sysfs (the exposition also on the console, for scripts/check's parser),
+# and the bare names the bash completion asks for; add, remove and
 # clear with their errors, as root and as nobody; diagnostics
 # "slotctl: OBJECT: reason" on stderr; exit 0, 1 failure, 2 usage.
 #
@@ -48,6 +50,9 @@ stat_to_full_stdout_fails
 stat_output_selects_columns
 stat_noheadings_drops_the_header
 stat_raw_one_space_no_alignment
+stat_names_alone_one_per_line_by_minor
+stat_prometheus_matches_sysfs
+stat_format_usage_errors_exit_2
 add_prints_name_and_creates_node
 add_without_minor_takes_lowest_free
 add_existing_fails_file_exists
@@ -93,7 +98,7 @@ t_help_on_stdout_exit_0() {
 t_every_command_help_has_synopsis_line() {
 	for line in "send SLOT CHANNEL MESSAGE" "recv SLOT CHANNEL" \
 		"watch [-r|--raw] [-0|--null] [-n|--count N] SLOT CHANNEL" \
-		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [SLOT]" \
+		"stat [-J|--json] [-r|--raw] [-n|--noheadings] [-o|--output LIST] [--format FORMAT] [SLOT]" \
 		"add [MINOR]" "remove SLOT" "clear SLOT"; do
 		cmd=${line%% *}
 		for opt in --help -h; do
@@ -385,6 +390,80 @@ t_stat_raw_one_space_no_alignment() {
 	done
 	run "$SLOTCTL" stat -rn -o maj:min,name 210
 	expect_success && expect_text "$MAJOR:210 slot210"
+}
+
+# What the bash completion asks for (packaging/bash-completion/slotctl).
+t_stat_names_alone_one_per_line_by_minor() {
+	fresh 210 || return 1
+	fresh 212 || return 1
+	run "$SLOTCTL" stat --raw --noheadings --output NAME
+	expect_success || return 1
+	ls /sys/class/message_slot | sed 's/^slot//' | sort -n | sed 's/^/slot/' >"$tmp/want"
+	grep -qx slot210 "$tmp/want" && grep -qx slot212 "$tmp/want" || bad "no slot210, slot212 in sysfs" ||
+		return 1
+	expect_stdout "$tmp/want"
+}
+
+# The Prometheus text format of MINORS (default: every slot device), from
+# sysfs, as slotctl(1) shows it.
+expected_prometheus() { # expected_prometheus [MINORS]
+	set -- ${1:-$(ls /sys/class/message_slot | sed 's/^slot//' | sort -n)}
+	for f in "channels gauge Channels of the slot that hold a message." \
+		"bytes gauge Bytes in the messages the slot holds." \
+		"writes counter Messages written since the slot was created." \
+		"reads counter Messages read since the slot was created." \
+		"open_files gauge Files that have the slot open, through any node."; do
+		attr=${f%% *}
+		type=${f#* }
+		help=${type#* }
+		type=${type%% *}
+		name=message_slot_$attr
+		[ "$type" = counter ] && name=${name}_total
+		echo "# HELP $name $help"
+		echo "# TYPE $name $type"
+		for m; do
+			echo "$name{slot=\"slot$m\",minor=\"$m\"} $(sysval "$m" "$attr")"
+		done
+	done
+}
+
+# Also prints the exposition on the console as "# PROMETHEUS| " lines, for
+# scripts/check to give the Prometheus parser (which the guest lacks).
+t_stat_prometheus_matches_sysfs() {
+	fresh 213 || return 1
+	run "$SLOTCTL" send 213 1 "prometheus"
+	run "$SLOTCTL" send 213 2 "text"
+	run "$SLOTCTL" recv 213 1
+	exec 4</dev/message_slot/slot213
+	run "$SLOTCTL" stat --format prometheus
+	expected_prometheus >"$tmp/want"
+	exec 4<&-
+	expect_success && expect_stdout "$tmp/want" || return 1
+	grep -qx 'message_slot_writes_total{slot="slot213",minor="213"} 2' "$out" &&
+		grep -qx 'message_slot_open_files{slot="slot213",minor="213"} 1' "$out" ||
+		bad "slot213's writes or open files are not 2 and 1" || return 1
+	sed 's/^/# PROMETHEUS| /' "$out"
+	for slot in 213 slot213 /dev/message_slot/slot213; do
+		run "$SLOTCTL" stat --format=prometheus "$slot"
+		expected_prometheus 213 >"$tmp/want"
+		expect_success && expect_stdout "$tmp/want" || { diag "stat --format prometheus $slot"; return 1; }
+	done
+	# -n has no effect, as with --json; --format json is --json.
+	run "$SLOTCTL" stat -n --format prometheus 213
+	expect_success && expect_stdout "$tmp/want" || return 1
+	run "$SLOTCTL" stat --format json
+	expect_success && check_stat json
+}
+
+t_stat_format_usage_errors_exit_2() {
+	for args in "stat --format" "stat --format bogus" "stat --format Prometheus" \
+		"stat --format prometheus --json" "stat --format prometheus -r" \
+		"stat --format json --format raw" "stat --format prometheus -o name" \
+		"stat --format= " "watch --format prometheus slot0 1" "stat -F prometheus"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run "$SLOTCTL" $args
+		expect_usage || { diag "slotctl $args"; return 1; }
+	done
 }
 
 t_add_prints_name_and_creates_node() {
