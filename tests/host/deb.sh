@@ -164,10 +164,12 @@ declare -A want=(
 	[message-slot-dkms]="/usr/src/message_slot-$version/dkms.conf /usr/src/message_slot-$version/driver/Kbuild"
 	[message-slot-utils]="/usr/bin/slotctl /usr/bin/message_sender /usr/bin/message_reader
 		/usr/share/man/man1/slotctl.1.gz /usr/share/man/man4/message_slot.4.gz
-		/lib/udev/rules.d/60-message_slot.rules /usr/lib/sysusers.d/message_slot.conf"
+		/lib/udev/rules.d/60-message_slot.rules /usr/lib/sysusers.d/message_slot.conf
+		/usr/share/bash-completion/completions/slotctl"
 	[libmsgslot1]="/usr/lib/$multiarch/libmsgslot.so.1"
 	[libmsgslot-dev]="/usr/include/msgslot.h /usr/include/linux/message_slot.h
-		/usr/lib/$multiarch/libmsgslot.so /usr/lib/$multiarch/pkgconfig/msgslot.pc"
+		/usr/lib/$multiarch/libmsgslot.so /usr/lib/$multiarch/pkgconfig/msgslot.pc
+		/usr/share/man/man3/msgslot.3.gz /usr/share/man/man3/msgslot_send.3.gz"
 )
 : >"$work/all-files"
 for p in "${pkgs[@]}"; do
