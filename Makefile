@@ -187,7 +187,7 @@ check-debug:
 	FLAVOUR=debug VM_ONLY=1 scripts/check
 
 demo:
-	scripts/demo
+	@scripts/demo
 
 # checkpatch --strict, sparse and W=1 on every kernel, -Werror, clang-tidy,
 # sphinx -W, groff -ww: TAP, non-zero on any finding.
