@@ -6,7 +6,9 @@
 # kernel or a lane, so none boots a guest and all take seconds.
 #   vm/run-vm          a payload that ran is never booted again, however
 #                      its marker line was split; every boot's console is
-#                      kept and scanned (a fake qemu-system-x86_64)
+#                      kept and scanned; --quiet relays only the
+#                      payload's output and still judges the whole
+#                      console (a fake qemu-system-x86_64)
 #   scripts/checkpatch a missing script, a missing perl module and a
 #                      planted style error fail
 #   tests/lib/result.sh, tally.sh
