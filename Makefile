@@ -12,7 +12,7 @@
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
 #   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
-#   make demo                                  the seed's walkthrough inside a VM
+#   make demo                                  the seed's walkthrough and the tools, inside a VM
 #   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
 #   make docs                                  Documentation/ as HTML in build/docs/
 #   make bench [QUICK=1]                       the benchmark, ratios in build/bench/
@@ -189,7 +189,7 @@ check-debug:
 	FLAVOUR=debug VM_ONLY=1 scripts/check
 
 demo:
-	scripts/demo
+	@scripts/demo
 
 # checkpatch --strict, sparse and W=1 on every kernel, -Werror, clang-tidy,
 # sphinx -W, groff -ww: TAP, non-zero on any finding.

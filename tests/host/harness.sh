@@ -6,7 +6,9 @@
 # kernel or a lane, so none boots a guest and all take seconds.
 #   vm/run-vm          a payload that ran is never booted again, however
 #                      its marker line was split; every boot's console is
-#                      kept and scanned (a fake qemu-system-x86_64)
+#                      kept and scanned; --quiet relays only the
+#                      payload's output and still judges the whole
+#                      console (a fake qemu-system-x86_64)
 #   scripts/checkpatch a missing script, a missing perl module and a
 #                      planted style error fail
 #   tests/lib/result.sh, tally.sh
@@ -30,7 +32,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..17"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -48,13 +50,15 @@ chmod +x "$bin/qemu-system-x86_64"
 : >"$work/vmlinuz"
 echo 'echo payload' >"$work/payload"
 
-# fake_vm NAME: runs run-vm on the consoles $work/NAME/boot.N; sets $rc
-# and leaves stdout, stderr, the --log file and the count in $work/NAME.
+# fake_vm NAME [OPTION...]: runs run-vm with OPTIONs on the consoles
+# $work/NAME/boot.N; sets $rc and leaves stdout, stderr, the --log file and
+# the count in $work/NAME.
 fake_vm() {
 	local d=$work/$1
+	shift
 	rc=0
 	FAKE_QEMU=$d PATH=$bin:$PATH "$top/vm/run-vm" --kernel "$work/vmlinuz" \
-		--payload "$work/payload" --log "$d/log" >"$d/out" 2>"$d/err" || rc=$?
+		--payload "$work/payload" --log "$d/log" "$@" >"$d/out" 2>"$d/err" || rc=$?
 	{ echo "run-vm exit $rc, $(cat "$d/count" 2>/dev/null || echo 0) boot(s); stderr:"; cat "$d/err"; } >"$d/diag"
 }
 clean_boot='@@VM-PAYLOAD-BEGIN@@
@@ -109,6 +113,38 @@ echo "$clean_boot" >"$work/twice/boot.3"
 fake_vm twice
 [ "$rc" -eq 124 ] && [ "$(cat "$work/twice/count")" = 2 ] && grep -q 'without the exit marker' "$work/twice/err"
 result $? "run_vm_boots_at_most_twice" "$work/twice/diag"
+
+# --quiet: stdout is exactly what the payload printed, though the markers
+# did not start their lines (a quiet kernel prints no newline after the
+# firmware's last line; the payload ended without one); the log has the
+# whole console, and a report before the payload began still fails the run.
+mkdir -p "$work/quiet"
+cat >"$work/quiet/boot.1" <<'EOF'
+[    0.000000] Linux version 6.12.0-fake
+[    1.000000] WARNING: CPU: 0 PID: 1 at fake.c:1 boot_warn+0x0/0x10
+Booting from ROM...@@VM-PAYLOAD-BEGIN@@
+payload line 1
+payload line 2@@VM-DMESG-BEGIN@@
+[    1.000000] WARNING: CPU: 0 PID: 1 at fake.c:1 boot_warn+0x0/0x10
+@@VM-DMESG-END@@
+@@VM-EXIT@@ 0
+EOF
+fake_vm quiet --quiet
+[ "$rc" -eq 125 ] && printf 'payload line 1\npayload line 2\n' | cmp -s - "$work/quiet/out" &&
+	cmp -s "$work/quiet/boot.1" "$work/quiet/log" &&
+	grep -q 'kernel report on console: .*WARNING: CPU: 0' "$work/quiet/err" &&
+	grep -q "whole console is in $work/quiet/log" "$work/quiet/err"
+result $? "run_vm_quiet_prints_only_the_payload_and_still_judges_the_console" "$work/quiet/diag"
+
+# --quiet without --log would lose the console: a usage error.
+mkdir -p "$work/quiet-nolog"
+echo "$clean_boot" >"$work/quiet-nolog/boot.1"
+rc=0
+FAKE_QEMU=$work/quiet-nolog PATH=$bin:$PATH "$top/vm/run-vm" --kernel "$work/vmlinuz" \
+	--payload "$work/payload" --quiet >"$work/quiet-nolog/out" 2>"$work/quiet-nolog/err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q -- '--quiet needs --log' "$work/quiet-nolog/err" &&
+	[ ! -e "$work/quiet-nolog/count" ]
+result $? "run_vm_quiet_without_log_is_a_usage_error" "$work/quiet-nolog/err"
 
 # --- scripts/checkpatch ---------------------------------------------------
 CHECKPATCH=$work/none.pl "$top/scripts/checkpatch" >"$work/cp-missing.log" 2>&1
