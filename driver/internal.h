@@ -189,7 +189,8 @@ struct ms_stats {
  * struct ms_slot - the state of one minor
  * @ref: references: the slot table, open files, open debugfs dumps
  * @minor: the minor number this slot serves
- * @open_files: open files on this slot; ms_slots_lock
+ * @open_files: open files on this slot; written under ms_slots_lock
+ *	with WRITE_ONCE(), read by sysfs without it
  * @dev: the slot's device in class message_slot, or NULL for a slot
  *	reached only through mknod; ms_slots_lock
  * @debugfs: the slot's debugfs dump file

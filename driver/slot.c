@@ -113,7 +113,8 @@ static struct ms_slot *ms_slot_open(unsigned int minor)
 	slot = ms_slot_get_locked(minor);
 	if (slot) {
 		kref_get(&slot->ref);
-		slot->open_files++;
+		/* sysfs reads it without the lock (open_files_show()). */
+		WRITE_ONCE(slot->open_files, slot->open_files + 1);
 	}
 	mutex_unlock(&ms_slots_lock);
 	return slot;
@@ -122,7 +123,7 @@ static struct ms_slot *ms_slot_open(unsigned int minor)
 static void ms_slot_close(struct ms_slot *slot)
 {
 	mutex_lock(&ms_slots_lock);
-	slot->open_files--;
+	WRITE_ONCE(slot->open_files, slot->open_files - 1);
 	mutex_unlock(&ms_slots_lock);
 	ms_slot_put(slot);
 }

@@ -204,16 +204,21 @@ static void *race_opener(void *arg)
 	return NULL;
 }
 
-/* Reads the slot's sysfs counters and dump while they come and go. */
+/*
+ * Reads the slot's sysfs counters and dump while they come and go: bytes,
+ * and open_files while the openers change it (the KCSAN lane's race).
+ */
 static void *race_inspector(void *arg)
 {
+	static const char *const attrs[] = { "bytes", "open_files" };
 	struct racer *r = arg;
 	char buf[4096];
+	unsigned long turn = 0;
 	ssize_t n;
 	int fd;
 
 	while (!stop) {
-		fd = open(class_file(r->minor, "bytes"), O_RDONLY);
+		fd = open(class_file(r->minor, attrs[turn++ % 2]), O_RDONLY);
 		if (fd >= 0) {
 			n = read(fd, buf, sizeof(buf));
 			ASSERT_TRUE(n > 0 || (n < 0 && errno == ENODEV));
@@ -286,6 +291,55 @@ TEST_TIMEOUT(add_remove_racing_opens_and_reads_is_safe, 120)
 	ASSERT_EQ(sysfs_value(231, "open_files"), 0);
 	ASSERT_OK(ctl_fd(fd, MSG_SLOT_CTL_REMOVE, 231));
 	close(fd);
+}
+
+/* Opens and closes the slot's device node until told to stop. */
+static void *open_close_loop(void *arg)
+{
+	struct racer *r = arg;
+	int fd;
+
+	while (!stop) {
+		fd = dev_open(r->minor);
+		close(fd);
+		r->n[0]++;
+	}
+	return NULL;
+}
+
+/*
+ * open_files, read while two threads open and close the slot: never more
+ * than the two files they can hold, 0 once they are done. The KCSAN lane
+ * runs it for the count's update under ms_slots_lock racing sysfs's
+ * lockless read (a plain increment once, now WRITE_ONCE).
+ */
+TEST_TIMEOUT(open_files_reads_while_files_open_and_close, 60)
+{
+	static struct racer openers[2] = { { .minor = 233 }, { .minor = 233 } };
+	unsigned long reads = 0;
+	pthread_t t[2];
+	long value;
+	double end;
+	int i;
+
+	fresh_slot(233);
+	stop = 0;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(pthread_create(&t[i], NULL, open_close_loop, &openers[i]), 0);
+	end = now_seconds() + 5;
+	while (now_seconds() < end) {
+		value = sysfs_value(233, "open_files");
+		ASSERT_TRUE(value >= 0 && value <= 2);
+		reads++;
+	}
+	stop = 1;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	TH_LOG("%lu sysfs reads during %lu and %lu opens", reads,
+	       openers[0].n[0], openers[1].n[0]);
+	ASSERT_GT(openers[0].n[0] + openers[1].n[0], 0);
+	ASSERT_EQ(sysfs_value(233, "open_files"), 0);
+	ASSERT_OK(ctl(MSG_SLOT_CTL_REMOVE, 233));
 }
 
 TEST_TIMEOUT(remove_with_many_dumps_open_is_safe, 60)
