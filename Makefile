@@ -12,6 +12,7 @@
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
 #   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
+#   make check-kcsan                           the concurrency tests in a KCSAN kernel
 #   make demo                                  the seed's walkthrough and the tools, inside a VM
 #   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
 #   make docs                                  Documentation/ as HTML in build/docs/
@@ -91,7 +92,7 @@ else
   SLOTCTL_MSGSLOT := $(MSGSLOT_A)
 endif
 
-.PHONY: all module programs lib clean check check-rt check-debug demo lint docs bench \
+.PHONY: all module programs lib clean check check-rt check-debug check-kcsan demo lint docs bench \
 	sign load unload
 
 all: module programs
@@ -187,6 +188,12 @@ check-rt:
 # built from Debian's linux-source-6.1 (vm/kernels/debug.config) and cached.
 check-debug:
 	FLAVOUR=debug VM_ONLY=1 scripts/check
+
+# The concurrency tests in a 6.1 kernel with KCSAN in its strict mode
+# (vm/kernels/kcsan.config), built and cached the same way; any data race
+# KCSAN reports fails it.
+check-kcsan:
+	FLAVOUR=kcsan VM_ONLY=1 scripts/check
 
 demo:
 	@scripts/demo

@@ -362,11 +362,12 @@ static inline void ms_quota_exit(void)
 /*
  * Debug hooks, compiled only into a build for a KASAN or KCSAN kernel
  * (see Kbuild): delays that widen race windows so that the debug lanes'
- * tests hit them every time. Each is a module parameter, 0 (off) unless a
- * test sets it.
+ * tests hit them every time, and a planted leak. Each is a module
+ * parameter, 0 (off) unless a test sets it.
  */
 #ifdef MS_DEBUG_HOOKS
 extern unsigned int ms_debug_switch_delay_us;
+extern unsigned int ms_debug_leak_files;
 
 /* Sleeps at the end of a channel switch, before the ioctl returns. */
 static inline void ms_debug_switch_delay(void)
@@ -376,9 +377,28 @@ static inline void ms_debug_switch_delay(void)
 	if (us)
 		fsleep(us);
 }
+
+/*
+ * True when release() must leak this file's memory: a planted leak that
+ * proves the debug lane's kmemleak check sees this module's own objects.
+ */
+static inline bool ms_debug_leak_file(void)
+{
+	unsigned int n = READ_ONCE(ms_debug_leak_files);
+
+	while (n)
+		if (try_cmpxchg(&ms_debug_leak_files, &n, n - 1))
+			return true;
+	return false;
+}
 #else
 static inline void ms_debug_switch_delay(void)
 {
+}
+
+static inline bool ms_debug_leak_file(void)
+{
+	return false;
 }
 #endif
 

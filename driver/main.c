@@ -30,6 +30,10 @@ unsigned int ms_debug_switch_delay_us;
 module_param_named(debug_switch_delay_us, ms_debug_switch_delay_us, uint, 0600);
 MODULE_PARM_DESC(debug_switch_delay_us, "Debug builds only: sleep this long at the end of every channel switch");
 
+unsigned int ms_debug_leak_files;
+module_param_named(debug_leak_files, ms_debug_leak_files, uint, 0600);
+MODULE_PARM_DESC(debug_leak_files, "Debug builds only: leave this many closed files' memory unfreed, for the kmemleak self-test");
+
 static unsigned int debug_init_fail_ms;
 module_param(debug_init_fail_ms, uint, 0400);
 MODULE_PARM_DESC(debug_init_fail_ms, "Debug builds only: wait this long at the end of init, then fail it");

@@ -49,13 +49,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ms-suite.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 . "$tests/lib/suite.sh"
 
-# Every shell test has a limit of its own, so that one that hangs fails
-# alone and the suite still reports (the C tests time each test
-# themselves, tests/harness.h). MS_SHELL_TIMEOUT seconds, by default 300
-# times HARNESS_TIMEOUT_SCALE: nine times the longest seen on TCG
-# (programs/test_slotctl.sh, 33 s on 6.12).
-shell_limit=${MS_SHELL_TIMEOUT:-$((300 * ${HARNESS_TIMEOUT_SCALE:-1}))}
-
 loaded() {
 	grep -q '^message_slot ' /proc/modules
 }

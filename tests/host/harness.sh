@@ -8,7 +8,8 @@
 #                      its marker line was split; every boot's console is
 #                      kept and scanned; --quiet relays only the
 #                      payload's output and still judges the whole
-#                      console (a fake qemu-system-x86_64)
+#                      console; only kernel-internal KCSAN reports are
+#                      set aside (a fake qemu-system-x86_64)
 #   scripts/checkpatch a missing script, a missing perl module and a
 #                      planted style error fail
 #   tests/lib/result.sh, tally.sh
@@ -32,7 +33,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -146,6 +147,55 @@ FAKE_QEMU=$work/quiet-nolog PATH=$bin:$PATH "$top/vm/run-vm" --kernel "$work/vml
 	[ ! -e "$work/quiet-nolog/count" ]
 result $? "run_vm_quiet_without_log_is_a_usage_error" "$work/quiet-nolog/err"
 
+# KCSAN's strict mode: a race wholly inside the kernel and one on an
+# rhashtable bucket word are set aside, each named; a race in a module's
+# code, one of unknown origin, and a bucket-lock race without rhashtable
+# all fail the run.
+kcsan_report() { # kcsan_report HEADLINE ACCESS1 FRAME1 ACCESS2 FRAME2
+	printf '[   %s] %s\n' 5.0 ================================================================== \
+		5.0 "BUG: KCSAN: data-race in $1" 5.0 '' 5.0 "$2 to 0xffff888000199f98 of 8 bytes by task 144 on cpu 0:" \
+		5.0 " $3" 5.0 " kthread+0x148/0x150" 5.0 '' \
+		5.0 "$4 to 0xffff888000199f98 of 8 bytes by task 145 on cpu 1:" 5.0 " $5" 5.0 '' \
+		5.0 'Reported by Kernel Concurrency Sanitizer on:' \
+		5.0 'CPU: 1 PID: 74 Comm: races_test Tainted: G           OE      6.1.192 #1' \
+		5.0 ==================================================================
+}
+mkdir -p "$work/kcsan-aside" "$work/kcsan-kept"
+{
+	echo '@@VM-PAYLOAD-BEGIN@@'
+	kcsan_report '__alloc_file / __alloc_file' write '__alloc_file+0x5a/0x12f' write '__alloc_file+0x5a/0x12f'
+	kcsan_report 'bit_spin_lock.constprop.0 / ms_channel_switch [message_slot]' \
+		'read-write (marked)' 'bit_spin_lock.constprop.0+0x23/0x58' read 'ms_channel_switch+0x333/0x4b4 [message_slot]' |
+		sed 's/^\(.*\) kthread+0x148\/0x150$/\1 rht_deferred_worker+0x2be\/0x5a3/'
+	echo '@@VM-DMESG-BEGIN@@'
+	echo '@@VM-DMESG-END@@'
+	echo '@@VM-EXIT@@ 0'
+} >"$work/kcsan-aside/boot.1"
+fake_vm kcsan-aside
+aside_rc=$rc
+{
+	echo '@@VM-PAYLOAD-BEGIN@@'
+	kcsan_report 'ms_write [message_slot] / ms_read [message_slot]' write 'ms_write+0x10/0x80 [message_slot]' read 'ms_read+0x20/0x90 [message_slot]'
+	kcsan_report 'hrtimer_active+0x80/0xe1' read 'hrtimer_active+0x80/0xe1' write 'hrtimer_active+0x80/0xe1' |
+		sed '/^\[   5.0\] write to/,/^\[   5.0\] $/d'
+	kcsan_report 'bit_spin_lock.constprop.0 / ms_read [message_slot]' \
+		'read-write (marked)' 'bit_spin_lock.constprop.0+0x23/0x58' read 'ms_read+0x20/0x90 [message_slot]'
+	echo '@@VM-DMESG-BEGIN@@'
+	echo '@@VM-DMESG-END@@'
+	echo '@@VM-EXIT@@ 0'
+} >"$work/kcsan-kept/boot.1"
+fake_vm kcsan-kept
+[ "$aside_rc" -eq 0 ] &&
+	[ "$(grep -c 'note: set aside a kernel-internal KCSAN report' "$work/kcsan-aside/err")" -eq 2 ] &&
+	grep -q '(kernel rule .*__alloc_file / __alloc_file' "$work/kcsan-aside/err" &&
+	grep -q '(bucket rule .*bit_spin_lock.constprop.0 / ms_channel_switch' "$work/kcsan-aside/err" &&
+	[ "$rc" -eq 125 ] && ! grep -q 'set aside' "$work/kcsan-kept/err" &&
+	grep -q 'kernel report on console: .*BUG: KCSAN: data-race in ms_write' "$work/kcsan-kept/err" &&
+	[ "$(grep -c 'BUG: KCSAN' "$work/kcsan-kept/log")" -eq 3 ] &&
+	awk -v audit="$work/kcsan.audit" -f "$top/vm/kcsan-triage.awk" "$work/kcsan-kept/log" |
+	grep -c 'BUG: KCSAN' | grep -q -x 3
+result $? "run_vm_sets_aside_only_kernel_internal_kcsan_reports" "$work/kcsan-kept/diag"
+
 # --- scripts/checkpatch ---------------------------------------------------
 CHECKPATCH=$work/none.pl "$top/scripts/checkpatch" >"$work/cp-missing.log" 2>&1
 [ $? -ne 0 ]
@@ -211,18 +261,21 @@ lane() { # lane ENV...: tallies the two logs as that lane, prints the totals
 {
 	echo "== check-debug, whole lane"
 	lane FLAVOUR=debug VM_ONLY=1
+	echo "== check-kcsan, whole lane"
+	lane FLAVOUR=kcsan VM_ONLY=1
 	echo "== MS_MIN_TESTS=15"
 	lane MS_MIN_TESTS=15
 	echo "== KERNELS=6.12"
 	lane KERNELS=6.12
 } >"$work/floor.log" 2>&1
-awk '/^== check-debug/ { s = 1 } /^== MS_MIN/ { s = 2 } /^== KERNELS/ { s = 3 }
+awk '/^== check-debug/ { s = 1 } /^== check-kcsan/ { s = 4 } /^== MS_MIN/ { s = 2 } /^== KERNELS/ { s = 3 }
 	s == 1 && /^not ok - the lane ran 15 tests, fewer than its floor of 370$/ { a++ }
 	s == 1 && /^totals 15 1 2$/ { a++ }
+	s == 4 && /^not ok - the lane ran 15 tests, fewer than its floor of 85$/ { a++ }
 	s == 2 && /^ok - the lane ran 15 tests, at least its floor of 15$/ { a++ }
 	s == 2 && /^totals 16 0 2$/ { a++ }
 	s == 3 && /^# no floor/ { a++ }
-	END { exit a != 5 }' "$work/floor.log"
+	END { exit a != 6 }' "$work/floor.log"
 result $? "a_lane_below_its_floor_fails_and_skips_are_tallied_apart" "$work/floor.log"
 
 deadline_of() { # deadline_of OFFSET: boot_timeout 2400 and past_deadline with MS_DEADLINE=now+OFFSET
@@ -328,10 +381,10 @@ PATH=$ci/bin:$PATH CI_DEADLINE=3 "$ci/.ci/run" >"$work/ci.log" 2>&1
 st=$?
 took=$((SECONDS - start))
 echo "exit status $st after $took s" >>"$work/ci.log"
-[ "$st" -ne 0 ] && [ "$took" -lt 20 ] && [ "$(tail -n 2 "$work/ci.log" | head -n 1)" = "1 passed, 4 failed" ] &&
+[ "$st" -ne 0 ] && [ "$took" -lt 20 ] && [ "$(tail -n 2 "$work/ci.log" | head -n 1)" = "1 passed, 5 failed" ] &&
 	grep -q '^ok - make check with CI=1, deadline [0-9]' "$work/ci.log" &&
 	grep -q '^not ok - ci: make check stopped at the deadline' "$work/ci.log" &&
-	[ "$(grep -c '^not ok - ci: make check-[a-z]* not started' "$work/ci.log")" -eq 2 ]
+	[ "$(grep -c '^not ok - ci: make check-[a-z]* not started' "$work/ci.log")" -eq 3 ]
 result $? "ci_run_stops_a_lane_at_the_deadline_and_ends_on_the_sum" "$work/ci.log"
 
 CI=$ci_outer summary harness

@@ -6,7 +6,7 @@
 # (a scratch directory); it keeps the totals $passed, $failed, $skipped.
 # busybox sh compatible.
 #
-#	run_tap NAME [-t SECONDS] CMD...
+#	run_tap NAME [-t SECONDS] CMD...   ($shell_limit: a shell test's SECONDS)
 #	kmemleak_verdict SETTLE
 #	kmemleak_judge WHY
 #
@@ -15,6 +15,13 @@
 passed=0
 failed=0
 skipped=0
+
+# Every shell test has a limit of its own, so that one that hangs fails
+# alone and the suite still reports (the C tests time each test
+# themselves, tests/harness.h). MS_SHELL_TIMEOUT seconds, by default 300
+# times HARNESS_TIMEOUT_SCALE: nine times the longest seen on TCG
+# (programs/test_slotctl.sh, 33 s on 6.12).
+shell_limit=${MS_SHELL_TIMEOUT:-$((300 * ${HARNESS_TIMEOUT_SCALE:-1}))}
 
 now() {
 	cut -d' ' -f1 /proc/uptime
