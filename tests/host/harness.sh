@@ -16,7 +16,8 @@
 #   tests/lib/result.sh, tally.sh
 #                      skips are counted apart and fail under CI; the DKMS
 #                      test with a module left registered is all skips; a
-#                      lane below its floor fails; the deadline cuts boots
+#                      lane below its floor fails; the deadline cuts boots;
+#                      a guest that died mid-suite names its test
 #   tests/lib/suite.sh (busybox sh, as in the guest) a hanging shell test
 #                      is killed at its limit with what it started; the
 #                      kmemleak verdict fails when kmemleak cannot have
@@ -34,7 +35,7 @@ ci_outer=${CI-}
 unset CI MS_DEADLINE MS_MIN_TESTS KERNELS VM_ONLY FLAVOUR
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..19"
 
 # --- vm/run-vm, with a fake QEMU ------------------------------------------
 # The fake prints $FAKE_QEMU/boot.N as the console of its Nth start and
@@ -286,6 +287,20 @@ awk '/^== check-debug/ { s = 1 } /^== check-kcsan/ { s = 4 } /^== MS_MIN/ { s = 
 	s == 3 && /^# no floor/ { a++ }
 	END { exit a != 6 }' "$work/floor.log"
 result $? "a_lane_below_its_floor_fails_and_skips_are_tallied_apart" "$work/floor.log"
+
+# A guest that died mid-suite: its log names the test it was running; a
+# suite that ended names none.
+printf '%s\r\n' '# ---- build/basic_test' 'ok 1 a' '1..1' \
+	'# ---- build/basic_test: 1 passed, 0 failed, 0 skipped, exit status 0, 1.00 s' \
+	'# ---- build/stress_test' '1..4' 'ok 1 b' '[   9.1] Kernel panic - not syncing: planted' >"$work/died.log"
+printf '%s\n' '# ---- guest/load.sh' '# ---- guest/load.sh: 3 passed, 0 failed, 0 skipped, exit status 0, 2.10 s' \
+	'SUITE: 3 passed, 0 failed' >"$work/ended.log"
+bash -c '. "$1/tests/lib/tally.sh"
+	tally "$2/died.log" "^SUITE: [0-9]+ passed, [0-9]+ failed"; echo "failed $failed"
+	echo "ended: [$(running_test "$2/ended.log")]"' _ "$top" "$work" >"$work/running.log" 2>&1
+grep -q -x "not ok - $work/died.log has no summary line: the run did not finish; it stopped while build/stress_test was running" "$work/running.log" &&
+	grep -q -x 'failed 1' "$work/running.log" && grep -q -x 'ended: \[\]' "$work/running.log"
+result $? "a_guest_that_died_mid_suite_names_the_test_it_was_running" "$work/running.log"
 
 deadline_of() { # deadline_of OFFSET: boot_timeout 2400 and past_deadline with MS_DEADLINE=now+OFFSET
 	MS_DEADLINE=$(($(date +%s) + $1)) bash -c '. "$1/tests/lib/tally.sh"

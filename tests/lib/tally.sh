@@ -8,13 +8,25 @@ passed=0
 failed=0
 skipped=0
 
+# running_test LOG: the test a guest suite had begun and not ended where
+# LOG stops (tests/lib/suite.sh's run_tap prints "# ---- NAME" before each
+# test and "# ---- NAME: N passed, ..." after it), or nothing.
+running_test() {
+	tr -d '\r' <"$1" | awk '/^# ---- / {
+		name = substr($0, 8)
+		running = name ~ /: [0-9]+ passed, [0-9]+ failed, / ? "" : name
+	} END { if (running != "") print running }'
+}
+
 # tally LOG PATTERN: adds the "N passed, M failed[, K skipped]" of the last
-# line of LOG matching PATTERN; a log without one is one failure.
+# line of LOG matching PATTERN; a log without one is one failure, which
+# names the test that was running when the log stopped.
 tally() {
-	local line p f s
+	local line p f s running
 	line=$(grep -a -E "$2" "$1" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "not ok - $1 has no summary line: the run did not finish"
+		running=$(running_test "$1")
+		echo "not ok - $1 has no summary line: the run did not finish${running:+; it stopped while $running was running}"
 		failed=$((failed + 1))
 		return
 	fi
