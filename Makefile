@@ -11,7 +11,7 @@
 #   make LINK=shared                           the programs linked to libmsgslot.so.1, not libmsgslot.a
 #   make check                                 the whole suite, in QEMU, on 6.1 and 6.12
 #   make check-rt                              the suite in the PREEMPT_RT kernels
-#   make check-debug                           the suite in a KASAN/lockdep/kmemleak kernel
+#   make check-debug                           the suite in KASAN/lockdep/kmemleak kernels
 #   make check-kcsan                           the concurrency tests in a KCSAN kernel
 #   make demo                                  the seed's walkthrough and the tools, inside a VM
 #   make lint                                  checkpatch, sparse, clang-tidy, docs, man pages
@@ -184,8 +184,9 @@ check:
 check-rt:
 	FLAVOUR=rt-amd64 VM_ONLY=1 scripts/check
 
-# The suite in a 6.1 kernel with KASAN, lockdep, kmemleak and failslab,
-# built from Debian's linux-source-6.1 (vm/kernels/debug.config) and cached.
+# The suite in 6.1 and 6.12 kernels with KASAN, lockdep, kmemleak and
+# failslab, built from Debian's linux-source-6.1 and -6.12
+# (vm/kernels/debug.config) and cached.
 check-debug:
 	FLAVOUR=debug VM_ONLY=1 scripts/check
 

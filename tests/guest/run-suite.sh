@@ -28,7 +28,8 @@
 # MS_KMEMLEAK=1 (debug kernels: after the last rmmod make kmemleak scan
 # twice and fail on any leak but the kernel's own boot-time ones, or when
 # kmemleak cannot have looked; then prove that check fails with kmemleak
-# off), MS_SHELL_TIMEOUT (each shell test's limit in seconds), CI (a
+# off; MS_KMEMLEAK_BOOT=none on a kernel that leaves no boot-time record,
+# see tests/lib/suite.sh), MS_SHELL_TIMEOUT (each shell test's limit in seconds), CI (a
 # skipped test fails), MS_SIGNING=1 (a kernel booted with
 # module.sig_enforce=1 that trusts the key message_slot.ko is signed with:
 # run tests/guest/signing.sh, which needs unsigned/ and untrusted/ copies),

@@ -109,7 +109,10 @@ run_tap() {
 # with EPERM once it has disabled itself), an unreadable report,
 # "kmemleak: Kernel memory leak detector disabled" in the kernel log, or
 # none of the known boot records (a scan that did not run finds nothing)
-# fail it. Other records are left in $tmp/leaks.
+# fail it. 6.12 leaves no such record at boot: there MS_KMEMLEAK_BOOT=none
+# (the lane's) drops that last proof, and the lane's planted-leak guest on
+# the same kernel shows that its scans find this module's objects. Other
+# records are left in $tmp/leaks.
 kmemleak_verdict() {
 	kl=/sys/kernel/debug/kmemleak
 	: >"$tmp/leaks"
@@ -157,12 +160,16 @@ kmemleak_judge() {
 		echo "kmemleak: $others objects leaked by the suite"
 		return 1
 	fi
-	if [ -z "$why" ] && [ "${known:-0}" -eq 0 ]; then
+	if [ -z "$why" ] && [ "${known:-0}" -eq 0 ] && [ "${MS_KMEMLEAK_BOOT:-acpi}" != none ]; then
 		why="none of the known boot-time records of ACPI's caches: kmemleak did not scan"
 	fi
 	if [ -n "$why" ]; then
 		echo "kmemleak: it cannot have looked: $why"
 		return 1
 	fi
-	echo "kmemleak: no leak after the suite and rmmod (${known} known ACPI boot-time objects set aside)"
+	if [ "${MS_KMEMLEAK_BOOT:-acpi}" = none ]; then
+		echo "kmemleak: no leak after the suite and rmmod (both scans ran; this kernel leaves no boot-time record, the planted-leak guest proves its scans)"
+	else
+		echo "kmemleak: no leak after the suite and rmmod (${known} known ACPI boot-time objects set aside)"
+	fi
 }
